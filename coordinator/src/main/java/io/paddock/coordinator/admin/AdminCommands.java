@@ -1,0 +1,236 @@
+package io.paddock.coordinator.admin;
+
+import io.paddock.coordinator.server.ServerConfig;
+import io.paddock.coordinator.server.ServerView;
+import io.paddock.coordinator.tree.DataTree;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.net.InetAddress;
+import java.text.SimpleDateFormat;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TimeZone;
+import java.util.TreeMap;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Text of the four-letter words, in Apache ZooKeeper's line formats so that existing monitoring
+ * scripts (which grep "Mode: ", "zk_server_state", "zk_znode_count", ...) keep working.
+ */
+public final class AdminCommands {
+    /** The ZooKeeper release whose protocol and output formats Paddock follows, plus our own version. */
+    public static final String VERSION = "3.9.4-paddock-0.1.0";
+    private static final String BUILT = "built on 2026-11-22 00:00 UTC";
+
+    private final ServerConfig config;
+    private final LongSupplier uptimeMs;
+    private final IntSupplier openConnections;
+
+    public AdminCommands(ServerConfig config, LongSupplier uptimeMs, IntSupplier openConnections) {
+        this.config = config;
+        this.uptimeMs = uptimeMs;
+        this.openConnections = openConnections;
+    }
+
+    public String render(String word, ServerView v) {
+        return switch (word) {
+            case "srvr" -> srvr(v, false);
+            case "stat" -> srvr(v, true);
+            case "mntr" -> mntr(v);
+            case "conf" -> conf();
+            case "cons" -> cons(v);
+            case "crst" -> "Connection stats reset.\n";
+            case "envi" -> envi();
+            case "wchs" -> wchs(v);
+            case "wchc" -> wchc(v);
+            case "wchp" -> wchp(v);
+            case "dump" -> dump(v);
+            case "isro" -> "rw";
+            case "dirs" -> dirs();
+            default -> word + " is not supported by this server.\n";
+        };
+    }
+
+    private String srvr(ServerView v, boolean withClients) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Zookeeper version: ").append(VERSION).append(", ").append(BUILT).append('\n');
+        if (withClients) {
+            sb.append("Clients:\n");
+            for (ServerView.Connection c : v.connections()) {
+                sb.append(" /").append(c.remoteAddress()).append("[1](queued=").append(c.queued())
+                        .append(",recved=").append(c.received()).append(",sent=").append(c.sent()).append(")\n");
+            }
+            sb.append('\n');
+        }
+        ServerView.Stats s = v.stats();
+        sb.append("Latency min/avg/max: ").append(s.minLatencyMs()).append('/')
+                .append(String.format("%.4f", s.avgLatencyMs())).append('/').append(s.maxLatencyMs()).append('\n');
+        sb.append("Received: ").append(s.packetsReceived()).append('\n');
+        sb.append("Sent: ").append(s.packetsSent()).append('\n');
+        sb.append("Connections: ").append(v.connections().size()).append('\n');
+        sb.append("Outstanding: ").append(v.outstandingRequests()).append('\n');
+        sb.append("Zxid: 0x").append(Long.toHexString(v.lastZxid())).append('\n');
+        sb.append("Mode: standalone\n");
+        sb.append("Node count: ").append(v.nodeCount()).append('\n');
+        return sb.toString();
+    }
+
+    private String mntr(ServerView v) {
+        ServerView.Stats s = v.stats();
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("zk_version", VERSION + ", " + BUILT);
+        m.put("zk_server_state", "standalone");
+        m.put("zk_ephemerals_count", v.ephemeralCount());
+        m.put("zk_num_alive_connections", v.connections().size());
+        m.put("zk_avg_latency", String.format("%.4f", s.avgLatencyMs()));
+        m.put("zk_outstanding_requests", v.outstandingRequests());
+        m.put("zk_znode_count", v.nodeCount());
+        m.put("zk_global_sessions", v.sessionCount());
+        m.put("zk_local_sessions", 0);
+        m.put("zk_packets_sent", s.packetsSent());
+        m.put("zk_packets_received", s.packetsReceived());
+        m.put("zk_watch_count", v.watchCount());
+        m.put("zk_min_latency", s.minLatencyMs());
+        m.put("zk_max_latency", s.maxLatencyMs());
+        m.put("zk_approximate_data_size", v.approximateDataSize());
+        m.put("zk_uptime", uptimeMs.getAsLong());
+        m.put("zk_last_zxid", "0x" + Long.toHexString(v.lastZxid()));
+        m.put("zk_txns_applied", s.txnsApplied());
+        m.put("zk_sessions_expired", s.sessionsExpired());
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            m.put("zk_open_file_descriptor_count", unix.getOpenFileDescriptorCount());
+            m.put("zk_max_file_descriptor_count", unix.getMaxFileDescriptorCount());
+        }
+        StringBuilder sb = new StringBuilder();
+        m.forEach((k, val) -> sb.append(k).append('\t').append(val).append('\n'));
+        return sb.toString();
+    }
+
+    private String conf() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("clientPort=").append(config.clientPort()).append('\n');
+        sb.append("clientPortAddress=").append(config.clientBindAddress()).append('\n');
+        sb.append("dataDir=").append(config.dataDir().toAbsolutePath()).append('\n');
+        sb.append("dataDirSize=").append(DirSize.of(config.dataDir())).append('\n');
+        sb.append("dataLogDir=").append(config.dataLogDir().toAbsolutePath()).append('\n');
+        sb.append("dataLogSize=").append(DirSize.of(config.dataLogDir())).append('\n');
+        sb.append("tickTime=").append(config.tickTimeMs()).append('\n');
+        sb.append("maxClientCnxns=").append(config.maxClientCnxns()).append('\n');
+        sb.append("minSessionTimeout=").append(config.minSessionTimeoutMs()).append('\n');
+        sb.append("maxSessionTimeout=").append(config.maxSessionTimeoutMs()).append('\n');
+        sb.append("clientPortListenBacklog=-1\n");
+        sb.append("serverId=0\n");
+        return sb.toString();
+    }
+
+    private String cons(ServerView v) {
+        StringBuilder sb = new StringBuilder();
+        SimpleDateFormat fmt = new SimpleDateFormat("dd/MM/yy HH:mm:ss.SSS");
+        fmt.setTimeZone(TimeZone.getTimeZone("UTC"));
+        for (ServerView.Connection c : v.connections()) {
+            sb.append(" /").append(c.remoteAddress()).append("[1](queued=").append(c.queued())
+                    .append(",recved=").append(c.received()).append(",sent=").append(c.sent());
+            if (c.sessionId() != 0) {
+                sb.append(",sid=0x").append(Long.toHexString(c.sessionId()))
+                        .append(",lop=NA,est=").append(c.connectedAtMs())
+                        .append(",to=").append(c.timeoutMs())
+                        .append(",lzxid=0x").append(Long.toHexString(c.lastZxid()))
+                        .append(",lresp=0,llat=").append(c.lastLatencyMs())
+                        .append(",minlat=").append(c.minLatencyMs())
+                        .append(",avglat=").append(c.avgLatencyMs())
+                        .append(",maxlat=").append(c.maxLatencyMs());
+            }
+            sb.append(")\n");
+        }
+        sb.append('\n');
+        return sb.toString();
+    }
+
+    private String envi() {
+        StringBuilder sb = new StringBuilder("Environment:\n");
+        sb.append("zookeeper.version=").append(VERSION).append(", ").append(BUILT).append('\n');
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (java.io.IOException e) {
+            host = "<NA>";
+        }
+        sb.append("host.name=").append(host).append('\n');
+        for (String key : List.of("java.version", "java.vendor", "java.home", "java.class.path", "java.library.path",
+                "java.io.tmpdir", "java.compiler", "os.name", "os.arch", "os.version", "user.name", "user.home",
+                "user.dir")) {
+            sb.append(key).append('=').append(System.getProperty(key, "<NA>")).append('\n');
+        }
+        Runtime rt = Runtime.getRuntime();
+        sb.append("os.memory.free=").append(rt.freeMemory() / (1024 * 1024)).append("MB\n");
+        sb.append("os.memory.max=").append(rt.maxMemory() / (1024 * 1024)).append("MB\n");
+        sb.append("os.memory.total=").append(rt.totalMemory() / (1024 * 1024)).append("MB\n");
+        return sb.toString();
+    }
+
+    private String wchs(ServerView v) {
+        return v.watchingConnections() + " connections watching " + v.watchedPaths() + " paths\n"
+                + "Total watches:" + v.watchCount() + "\n";
+    }
+
+    private String wchc(ServerView v) {
+        StringBuilder sb = new StringBuilder();
+        for (ServerView.Connection c : v.connections()) {
+            List<String> paths = v.watchesByConnection().get(c.sink());
+            if (paths == null || paths.isEmpty()) {
+                continue;
+            }
+            sb.append("0x").append(Long.toHexString(c.sessionId())).append('\n');
+            for (String p : paths) {
+                sb.append('\t').append(p).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private String wchp(ServerView v) {
+        Map<String, List<Long>> byPath = new TreeMap<>();
+        for (ServerView.Connection c : v.connections()) {
+            List<String> paths = v.watchesByConnection().get(c.sink());
+            if (paths != null) {
+                for (String p : paths) {
+                    byPath.computeIfAbsent(p, k -> new ArrayList<>()).add(c.sessionId());
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        byPath.forEach((p, ids) -> {
+            sb.append(p).append('\n');
+            ids.forEach(id -> sb.append("\t0x").append(Long.toHexString(id)).append('\n'));
+        });
+        return sb.toString();
+    }
+
+    private String dump(ServerView v) {
+        StringBuilder sb = new StringBuilder("SessionTracker dump:\n");
+        sb.append("Session Sets (").append(v.sessions().size()).append(")/(").append(v.sessions().size())
+                .append("):\n");
+        for (DataTree.SessionRecord s : v.sessions().values()) {
+            sb.append("0x").append(Long.toHexString(s.sessionId())).append('\t').append(s.timeoutMs()).append("ms\n");
+        }
+        sb.append("ephemeral nodes dump:\n");
+        sb.append("Sessions with Ephemerals (").append(v.ephemeralsBySession().size()).append("):\n");
+        for (Map.Entry<Long, Set<String>> e : new TreeMap<>(v.ephemeralsBySession()).entrySet()) {
+            sb.append("0x").append(Long.toHexString(e.getKey())).append(":\n");
+            e.getValue().stream().sorted().forEach(p -> sb.append('\t').append(p).append('\n'));
+        }
+        sb.append("Connections dump:\n");
+        sb.append("Connections Sets (").append(openConnections.getAsInt()).append(")\n");
+        return sb.toString();
+    }
+
+    private String dirs() {
+        return "datadir_size: " + DirSize.of(config.dataDir()) + "\nlogdir_size: " + DirSize.of(config.dataLogDir())
+                + "\n";
+    }
+}

@@ -1,0 +1,111 @@
+package io.paddock.coordinator.net;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.paddock.coordinator.server.RequestPipeline;
+import io.paddock.coordinator.wire.ClientFrameDecoder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client port: accepts connections (native epoll on Linux), enforces maxClientCnxns per client
+ * IP and installs the frame decoder and connection handler on each.
+ */
+public final class ClientPortServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientPortServer.class);
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Class<? extends ServerChannel> channelClass;
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private Channel serverChannel;
+
+    public ClientPortServer(int workerThreads) {
+        if (Epoll.isAvailable()) {
+            boss = new EpollEventLoopGroup(1);
+            workers = new EpollEventLoopGroup(workerThreads);
+            channelClass = EpollServerSocketChannel.class;
+        } else {
+            boss = new NioEventLoopGroup(1);
+            workers = new NioEventLoopGroup(workerThreads);
+            channelClass = NioServerSocketChannel.class;
+        }
+    }
+
+    /**
+     * Binds and starts accepting. {@code maxFrameBytes} bounds one request frame; larger lengths close
+     * the connection, as ZooKeeper's "Len error" does.
+     */
+    public InetSocketAddress start(InetSocketAddress bindAddress, RequestPipeline pipeline, FourLetterWords words,
+                                   int maxClientCnxns, int maxFrameBytes, int maxBuffer) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channelClass)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        InetAddress ip = ch.remoteAddress().getAddress();
+                        AtomicInteger count = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
+                        int now = count.incrementAndGet();
+                        open.incrementAndGet();
+                        ch.closeFuture().addListener(f -> {
+                            open.decrementAndGet();
+                            if (count.decrementAndGet() == 0) {
+                                perIp.remove(ip, count);
+                            }
+                        });
+                        if (maxClientCnxns > 0 && now > maxClientCnxns) {
+                            LOG.warn("Too many connections from {} - max is {}", ip.getHostAddress(), maxClientCnxns);
+                            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelActive(ChannelHandlerContext ctx) {
+                                    ctx.close();
+                                }
+                            });
+                            return;
+                        }
+                        ch.pipeline().addLast("frames", new ClientFrameDecoder(maxFrameBytes));
+                        ch.pipeline().addLast("client", new ClientChannelHandler(pipeline, words, maxBuffer));
+                    }
+                });
+        serverChannel = b.bind(bindAddress).sync().channel();
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        LOG.info("client port listening on {} ({})", bound, Epoll.isAvailable() ? "epoll" : "nio");
+        return bound;
+    }
+
+    public int openConnections() {
+        return open.get();
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

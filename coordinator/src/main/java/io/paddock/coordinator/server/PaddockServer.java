@@ -1,0 +1,200 @@
+package io.paddock.coordinator.server;
+
+import io.paddock.coordinator.acl.AuthRegistry;
+import io.paddock.coordinator.net.ClientPortServer;
+import io.paddock.coordinator.net.FourLetterWords;
+import io.paddock.coordinator.storage.CloseableIterator;
+import io.paddock.coordinator.storage.DataDirIdentity;
+import io.paddock.coordinator.storage.LogEntry;
+import io.paddock.coordinator.storage.Snapshot;
+import io.paddock.coordinator.storage.SnapshotStore;
+import io.paddock.coordinator.storage.TxnLog;
+import io.paddock.coordinator.storage.TxnLogOptions;
+import io.paddock.coordinator.tree.DataTree;
+import io.paddock.coordinator.tree.TreeImage;
+import io.paddock.coordinator.txn.TxnCodec;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A standalone Paddock server: recovery, then the request pipeline, the log writer, the snapshot
+ * scheduler and the client port, wired together. Several can run in one JVM (tests).
+ */
+public final class PaddockServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PaddockServer.class);
+    static final String SNAPSHOT_DIR = "snapshots";
+    static final String LOG_DIR = "txnlog";
+
+    private final ServerConfig config;
+    private final TxnLog log;
+    private final RequestPipeline pipeline;
+    private final GroupCommitter committer;
+    private final SnapshotScheduler snapshots;
+    private final ClientPortServer clientPort;
+    private final ScheduledExecutorService purgeTimer;
+    private final InetSocketAddress boundAddress;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final long startedAtMs = System.currentTimeMillis();
+    private volatile boolean failed;
+    private volatile boolean closed;
+
+    private PaddockServer(ServerConfig config) throws IOException, InterruptedException {
+        this.config = config;
+        Path dataDir = config.dataDir();
+        Path logDir = config.dataLogDir();
+        Files.createDirectories(dataDir);
+        Files.createDirectories(logDir);
+        DataDirIdentity.stampOrVerify(dataDir, 0, config.clusterId());
+        if (!logDir.equals(dataDir)) {
+            DataDirIdentity.stampOrVerify(logDir, 0, config.clusterId());
+        }
+        SnapshotStore snapshotStore = new SnapshotStore(dataDir.resolve(SNAPSHOT_DIR));
+        this.log = TxnLog.open(logDir.resolve(LOG_DIR), new TxnLogOptions(config.preAllocSizeBytes(), config.forceSync(),
+                config.logSegmentBytes(), config.juteMaxBufferBytes() * 2 + 4096));
+        long start = System.nanoTime();
+        DataTree tree = recover(snapshotStore, log);
+        LOG.info("recovered {} nodes and {} sessions up to zxid 0x{} in {} ms", tree.nodeCount(),
+                tree.sessions().size(), Long.toHexString(tree.lastZxid()), (System.nanoTime() - start) / 1_000_000);
+
+        this.snapshots = new SnapshotScheduler(snapshotStore, config.snapCount());
+        ServerStats stats = new ServerStats();
+        AuthRegistry registry = new AuthRegistry(config.superDigest().orElse(null));
+        this.pipeline = new RequestPipeline(config, tree, new AccessControl(registry), snapshots, stats, 0);
+        this.committer = new GroupCommitter(log, 10_000, 1000, pipeline::durable, this::fatal, "paddock-txnlog");
+        snapshots.attach(committer);
+        committer.start();
+        pipeline.start(committer);
+
+        this.purgeTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "paddock-purge");
+            t.setDaemon(true);
+            return t;
+        });
+        if (config.purgeIntervalHours() > 0) {
+            long hours = config.purgeIntervalHours();
+            purgeTimer.scheduleWithFixedDelay(() -> snapshots.purge(config.snapRetainCount()), hours, hours,
+                    TimeUnit.HOURS);
+        }
+
+        this.clientPort = new ClientPortServer(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        FourLetterWords words = new FourLetterWords(config, pipeline, this::uptimeMs, clientPortStatus());
+        this.boundAddress = clientPort.start(config.clientBindAddress(), pipeline, words, config.maxClientCnxns(),
+                config.juteMaxBufferBytes(), config.juteMaxBufferBytes());
+    }
+
+    private FourLetterWords.PortStatus clientPortStatus() {
+        return () -> clientPort.openConnections();
+    }
+
+    public static PaddockServer start(ServerConfig config) throws IOException {
+        try {
+            return new PaddockServer(config);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted during start-up", e);
+        }
+    }
+
+    /**
+     * Newest valid snapshot, then every logged txn after it, through the same {@code DataTree.apply}
+     * live commits use. A gap between snapshot and log means data is missing: refuse to start.
+     */
+    static DataTree recover(SnapshotStore snapshots, TxnLog log) throws IOException {
+        DataTree tree;
+        Optional<Snapshot> snapshot = snapshots.latestValid();
+        if (snapshot.isPresent()) {
+            try (DataInputStream in = snapshot.get().open()) {
+                tree = DataTree.fromImage(TreeImage.readFrom(in));
+            }
+            if (tree.lastZxid() != snapshot.get().zxid()) {
+                throw new IOException("snapshot " + snapshot.get().path() + " is named for zxid 0x"
+                        + Long.toHexString(snapshot.get().zxid()) + " but holds 0x" + Long.toHexString(tree.lastZxid()));
+            }
+        } else {
+            tree = new DataTree();
+        }
+        try (CloseableIterator<LogEntry> entries = log.readFrom(tree.lastZxid())) {
+            while (entries.hasNext()) {
+                LogEntry e = entries.next();
+                if (e.zxid() != tree.lastZxid() + 1 && (e.zxid() >>> 32) == (tree.lastZxid() >>> 32)) {
+                    throw new IOException("txn log gap: after zxid 0x" + Long.toHexString(tree.lastZxid())
+                            + " the next logged txn is 0x" + Long.toHexString(e.zxid())
+                            + "; refusing to start with missing committed txns");
+                }
+                tree.apply(e.zxid(), TxnCodec.decode(e.payload()));
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("txn log replay failed: " + e.getMessage(), e);
+        }
+        return tree;
+    }
+
+    private void fatal() {
+        failed = true;
+        LOG.error("fatal storage error: closing the client port; the server must be restarted");
+        new Thread(this::close, "paddock-fatal-stop").start();
+    }
+
+    public InetSocketAddress clientAddress() {
+        return boundAddress;
+    }
+
+    /** host:port a client on this machine can connect to. */
+    public String connectString() {
+        String host = boundAddress.getAddress().isAnyLocalAddress() ? "127.0.0.1"
+                : boundAddress.getAddress().getHostAddress();
+        return host + ":" + boundAddress.getPort();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public boolean failed() {
+        return failed;
+    }
+
+    long uptimeMs() {
+        return System.currentTimeMillis() - startedAtMs;
+    }
+
+    /** Blocks until the server has stopped. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("stopping server on {}", boundAddress);
+        try {
+            clientPort.close();
+            pipeline.close();
+            committer.close();
+            snapshots.close();
+            purgeTimer.shutdownNow();
+            log.close();
+        } catch (IOException e) {
+            LOG.warn("error closing txn log", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped.countDown();
+        }
+    }
+}

@@ -1,0 +1,550 @@
+package io.paddock.coordinator.server;
+
+import io.paddock.coordinator.acl.AuthInfo;
+import io.paddock.coordinator.prepare.Access;
+import io.paddock.coordinator.prepare.Preparer;
+import io.paddock.coordinator.session.SessionIds;
+import io.paddock.coordinator.session.SessionTracker;
+import io.paddock.coordinator.tree.ApplyResult;
+import io.paddock.coordinator.tree.DataTree;
+import io.paddock.coordinator.tree.WatchTrigger;
+import io.paddock.coordinator.tree.ZNode;
+import io.paddock.coordinator.txn.Txn;
+import io.paddock.coordinator.txn.TxnCodec;
+import io.paddock.coordinator.txn.TxnEntry;
+import io.paddock.coordinator.watch.WatchRegistry;
+import io.paddock.coordinator.wire.CreateModes;
+import io.paddock.coordinator.wire.ErrorCode;
+import io.paddock.coordinator.wire.MultiCodec;
+import io.paddock.coordinator.wire.MultiOp;
+import io.paddock.coordinator.wire.OpCode;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.jute.Record;
+import org.apache.zookeeper.proto.ConnectRequest;
+import org.apache.zookeeper.proto.ConnectResponse;
+import org.apache.zookeeper.proto.Create2Response;
+import org.apache.zookeeper.proto.CreateResponse;
+import org.apache.zookeeper.proto.ReplyHeader;
+import org.apache.zookeeper.proto.SetACLResponse;
+import org.apache.zookeeper.proto.SetDataResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request thread: the one place that owns the tree, the session table, the watches and the
+ * pending view. Network threads hand it decoded requests; it answers reads directly, turns writes
+ * into txns, hands them to the {@link GroupCommitter} and applies them once durable, in zxid order.
+ *
+ * <p>Per connection, requests are answered strictly in arrival order: a read waits behind the same
+ * connection's earlier writes, so it sees them (ZooKeeper's FIFO client order).
+ */
+public final class RequestPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
+    private static final int PING_XID = -2;
+    private static final int AUTH_XID = -4;
+    private static final int SET_WATCHES_XID = -8;
+
+    private final ServerConfig config;
+    private final DataTree tree;
+    private final SessionTracker tracker;
+    private final SessionIds sessionIds;
+    private final WatchRegistry watches = new WatchRegistry();
+    private final Preparer preparer;
+    private final AccessControl accessControl;
+    private final ReadHandler reads;
+    private final ScheduledExecutorService thread;
+    private final SnapshotScheduler snapshots;
+    private final ServerStats stats;
+    private final SecureRandom random = new SecureRandom();
+    private GroupCommitter committer;
+
+    private final Map<ClientConnection, ConnectionState> connections = new HashMap<>();
+    private final Map<Long, ConnectionState> bySession = new HashMap<>();
+    private final ArrayDeque<PendingTxn> awaitingDurable = new ArrayDeque<>();
+    private final Set<ConnectionState> throttled = new HashSet<>();
+    private long lastAssignedZxid;
+    private int outstanding;
+    private volatile boolean running;
+
+    /** A txn handed to the log, waiting to be durable and applied. */
+    private record PendingTxn(long zxid, TxnEntry entry, ConnectionState origin, ConnectionState.InFlight request,
+                              ConnectResponse connectResponse) {}
+
+    RequestPipeline(ServerConfig config, DataTree tree, AccessControl accessControl, SnapshotScheduler snapshots,
+                    ServerStats stats, long serverId) {
+        this.config = config;
+        this.tree = tree;
+        this.accessControl = accessControl;
+        this.snapshots = snapshots;
+        this.stats = stats;
+        this.tracker = new SessionTracker(config.tickTimeMs());
+        this.sessionIds = new SessionIds(serverId, System.currentTimeMillis());
+        this.preparer = new Preparer(tree, config.extendedTypesEnabled());
+        this.reads = new ReadHandler(tree, watches, accessControl);
+        this.lastAssignedZxid = tree.lastZxid();
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "paddock-requests");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        this.thread = executor;
+    }
+
+    /** Starts expiry and cleanup timers. Sessions recovered from disk get a full timeout from now. */
+    void start(GroupCommitter committer) {
+        this.committer = committer;
+        running = true;
+        run(() -> {
+            long now = monotonicMs();
+            for (DataTree.SessionRecord s : tree.sessions().values()) {
+                tracker.add(s.sessionId(), s.timeoutMs(), now);
+            }
+        });
+        thread.scheduleWithFixedDelay(() -> guarded(this::expireSessions), config.tickTimeMs(), config.tickTimeMs(),
+                TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(() -> guarded(this::cleanContainers), config.containerCheckIntervalMs(),
+                config.containerCheckIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    // ================================================================== entry points (any thread)
+
+    public void connectionOpened(ClientConnection conn) {
+        run(() -> connections.put(conn, new ConnectionState(conn, System.currentTimeMillis(),
+                accessControl.initialAuth(conn.remoteIp()))));
+    }
+
+    public void connectionClosed(ClientConnection conn) {
+        run(() -> closed(conn));
+    }
+
+    public void connect(ClientConnection conn, ConnectRequest request) {
+        run(() -> handleConnect(conn, request));
+    }
+
+    /** A decoded request: {@code body} is its record, a {@code List<MultiOp>} for multi, or null. */
+    public void request(ClientConnection conn, int xid, int op, Object body) {
+        run(() -> handleRequest(conn, xid, op, body));
+    }
+
+    /** Runs {@code f} on the request thread, for admin commands that read server state. */
+    public <T> CompletableFuture<T> inspect(Function<ServerView, T> f) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        run(() -> result.complete(f.apply(view())));
+        return result;
+    }
+
+    /** Resets the request counters (srst). */
+    public void resetStats() {
+        run(stats::reset);
+    }
+
+    void durable(long zxid) {
+        run(() -> applyDurable(zxid));
+    }
+
+    private void run(Runnable task) {
+        if (!running && committer != null) {
+            return;
+        }
+        try {
+            thread.execute(() -> guarded(task));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("request thread stopped; dropping task");
+        }
+    }
+
+    private static void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.error("unexpected error on the request thread", e);
+        }
+    }
+
+    // ================================================================== connections and sessions
+
+    private void closed(ClientConnection conn) {
+        ConnectionState st = connections.remove(conn);
+        if (st == null) {
+            return;
+        }
+        watches.removeAll(conn);
+        throttled.remove(st);
+        outstanding -= st.inflight.size();
+        st.inflight.clear();
+        st.closing = true;
+        if (st.sessionId != 0 && bySession.get(st.sessionId) == st) {
+            bySession.remove(st.sessionId);
+        }
+    }
+
+    private void handleConnect(ClientConnection conn, ConnectRequest req) {
+        ConnectionState st = connections.get(conn);
+        if (st == null) {
+            return;
+        }
+        if (req.getLastZxidSeen() > tree.lastZxid()) {
+            conn.close("client has seen zxid 0x" + Long.toHexString(req.getLastZxidSeen())
+                    + " but our last zxid is 0x" + Long.toHexString(tree.lastZxid()));
+            return;
+        }
+        int timeout = Math.max(config.minSessionTimeoutMs(), Math.min(config.maxSessionTimeoutMs(), req.getTimeOut()));
+        long now = monotonicMs();
+        if (req.getSessionId() == 0) {
+            long sessionId = sessionIds.next();
+            byte[] password = new byte[16];
+            random.nextBytes(password);
+            tracker.add(sessionId, timeout, now);
+            st.sessionId = sessionId;
+            st.timeoutMs = timeout;
+            bySession.put(sessionId, st);
+            long zxid = ++lastAssignedZxid;
+            TxnEntry entry = new TxnEntry(sessionId, 0, System.currentTimeMillis(),
+                    new Txn.CreateSession(sessionId, timeout, password));
+            submit(new PendingTxn(zxid, entry, st, null, new ConnectResponse(0, timeout, sessionId, password, false)));
+            return;
+        }
+        long sessionId = req.getSessionId();
+        DataTree.SessionRecord record = tree.sessions().get(sessionId);
+        byte[] offered = req.getPasswd() == null ? new byte[0] : req.getPasswd();
+        if (record == null || tracker.isClosing(sessionId) || !tracker.contains(sessionId)
+                || !MessageDigest.isEqual(record.password(), offered)) {
+            LOG.info("refusing re-attach of session 0x{} from {}: {}", Long.toHexString(sessionId),
+                    conn.remoteAddress(), record == null || !tracker.contains(sessionId) ? "expired or unknown"
+                            : tracker.isClosing(sessionId) ? "closing" : "wrong password");
+            conn.sendConnectResponse(new ConnectResponse(0, 0, 0, new byte[16], false), true);
+            return;
+        }
+        ConnectionState previous = bySession.put(sessionId, st);
+        if (previous != null && previous != st) {
+            previous.conn.close("session 0x" + Long.toHexString(sessionId) + " re-attached from " + conn.remoteAddress());
+        }
+        tracker.add(sessionId, timeout, now);
+        st.sessionId = sessionId;
+        st.timeoutMs = timeout;
+        conn.sendConnectResponse(new ConnectResponse(0, timeout, sessionId, record.password(), false), false);
+    }
+
+    private void expireSessions() {
+        for (long sessionId : tracker.expire(monotonicMs())) {
+            LOG.info("session 0x{} expired", Long.toHexString(sessionId));
+            stats.sessionsExpired++;
+            long zxid = ++lastAssignedZxid;
+            Txn txn = preparer.prepareCloseSession(zxid, sessionId);
+            submit(new PendingTxn(zxid, new TxnEntry(sessionId, 0, System.currentTimeMillis(), txn), null, null, null));
+        }
+    }
+
+    private void cleanContainers() {
+        long now = System.currentTimeMillis();
+        int budget = Math.max(1, (int) ((long) config.containerMaxPerMinute() * config.containerCheckIntervalMs() / 60_000));
+        List<String> candidates = new ArrayList<>();
+        for (String path : tree.containers()) {
+            ZNode n = tree.get(path);
+            if (n != null && n.cversion() > 0 && n.numChildren() == 0) {
+                candidates.add(path);
+            }
+        }
+        for (String path : tree.ttlNodes()) {
+            ZNode n = tree.get(path);
+            if (n != null && n.numChildren() == 0 && now - n.mtime() > CreateModes.ttlOf(n.ephemeralOwner())) {
+                candidates.add(path);
+            }
+        }
+        candidates.sort(null);
+        for (String path : candidates) {
+            if (budget-- <= 0) {
+                break;
+            }
+            long zxid = lastAssignedZxid + 1;
+            Txn txn = preparer.prepareDeleteContainer(zxid, path);
+            if (txn != null) {
+                lastAssignedZxid = zxid;
+                submit(new PendingTxn(zxid, new TxnEntry(0, 0, now, txn), null, null, null));
+            }
+        }
+    }
+
+    // ================================================================== requests
+
+    private void handleRequest(ClientConnection conn, int xid, int op, Object body) {
+        ConnectionState st = connections.get(conn);
+        if (st == null || st.sessionId == 0 || st.closing) {
+            return;
+        }
+        st.packetsReceived++;
+        stats.packetsReceived++;
+        if (!tracker.touch(st.sessionId, monotonicMs())) {
+            conn.sendReply(new ReplyHeader(xid, tree.lastZxid(), ErrorCode.SESSION_EXPIRED), null);
+            conn.close("request on expired or closing session 0x" + Long.toHexString(st.sessionId));
+            st.closing = true;
+            return;
+        }
+        if (xid == PING_XID || op == OpCode.PING) {
+            if (st.inflight.isEmpty()) {
+                send(st, new ReplyHeader(PING_XID, tree.lastZxid(), 0), null);
+            } else {
+                enqueueRead(st, PING_XID, OpCode.PING, null);
+            }
+            return;
+        }
+        if (op == OpCode.AUTH) {
+            handleAuth(st, (org.apache.zookeeper.proto.AuthPacket) body);
+            return;
+        }
+        long now = System.currentTimeMillis();
+        ConnectionState.InFlight f = new ConnectionState.InFlight(xid, op, body, now);
+        st.inflight.add(f);
+        outstanding++;
+        if (OpCode.isWrite(op)) {
+            long zxid = ++lastAssignedZxid;
+            f.zxid = zxid;
+            Txn txn;
+            if (op == OpCode.CLOSE_SESSION) {
+                tracker.setClosing(st.sessionId);
+                txn = preparer.prepareCloseSession(zxid, st.sessionId);
+            } else {
+                Access access = accessControl.access(st.auth);
+                if (op == OpCode.MULTI) {
+                    @SuppressWarnings("unchecked")
+                    List<MultiOp> ops = (List<MultiOp>) body;
+                    txn = preparer.prepareMulti(zxid, st.sessionId, access, ops);
+                } else {
+                    txn = preparer.prepare(zxid, st.sessionId, access, op, (Record) body);
+                }
+            }
+            submit(new PendingTxn(zxid, new TxnEntry(st.sessionId, xid, now, txn), st, f, null));
+        }
+        if (outstanding > config.globalOutstandingLimit() && throttled.add(st)) {
+            conn.setReading(false);
+        }
+        drain(st);
+    }
+
+    private void enqueueRead(ConnectionState st, int xid, int op, Object body) {
+        st.inflight.add(new ConnectionState.InFlight(xid, op, body, System.currentTimeMillis()));
+        outstanding++;
+    }
+
+    private void handleAuth(ConnectionState st, org.apache.zookeeper.proto.AuthPacket packet) {
+        AuthInfo updated = accessControl.authenticate(st.auth, packet.getScheme(), packet.getAuth(), st.conn.remoteIp());
+        if (updated == null) {
+            LOG.info("authentication with scheme '{}' failed for {}", packet.getScheme(), st.conn.remoteAddress());
+            send(st, new ReplyHeader(AUTH_XID, 0, ErrorCode.AUTH_FAILED), null);
+            st.conn.close("authentication failed");
+            st.closing = true;
+            return;
+        }
+        st.auth = updated;
+        send(st, new ReplyHeader(AUTH_XID, 0, ErrorCode.OK), null);
+    }
+
+    /** Answers, in order, every request at the head of the connection's queue that can be answered. */
+    private void drain(ConnectionState st) {
+        while (!st.inflight.isEmpty() && !st.closing) {
+            ConnectionState.InFlight head = st.inflight.peekFirst();
+            if (head.zxid >= 0) {
+                if (!head.done) {
+                    return;
+                }
+                st.inflight.pollFirst();
+                outstanding--;
+                head.reply.run();
+            } else {
+                st.inflight.pollFirst();
+                outstanding--;
+                executeRead(st, head);
+            }
+            long latency = System.currentTimeMillis() - head.receivedMs;
+            st.recordLatency(latency);
+            stats.recordLatency(latency);
+        }
+        if (!throttled.isEmpty() && outstanding <= config.globalOutstandingLimit() / 2) {
+            for (ConnectionState t : throttled) {
+                t.conn.setReading(true);
+            }
+            throttled.clear();
+        }
+    }
+
+    private void executeRead(ConnectionState st, ConnectionState.InFlight req) {
+        if (req.op == OpCode.PING) {
+            send(st, new ReplyHeader(PING_XID, tree.lastZxid(), 0), null);
+            return;
+        }
+        if (req.op == OpCode.MULTI_READ) {
+            @SuppressWarnings("unchecked")
+            List<MultiOp> ops = (List<MultiOp>) req.request;
+            List<MultiCodec.Result> results = reads.multiRead(st.conn, st.auth, ops);
+            sendMulti(st, new ReplyHeader(req.xid, tree.lastZxid(), 0), results);
+            return;
+        }
+        ReadHandler.Reply reply = reads.execute(st.conn, st.sessionId, st.auth, req.op, req.request);
+        int xid = req.op == OpCode.SET_WATCHES || req.op == OpCode.SET_WATCHES2 ? SET_WATCHES_XID : req.xid;
+        send(st, new ReplyHeader(xid, tree.lastZxid(), reply.err()), reply.body());
+    }
+
+    // ================================================================== writes
+
+    private void submit(PendingTxn p) {
+        awaitingDurable.add(p);
+        committer.append(p.zxid(), TxnCodec.encode(p.entry()));
+    }
+
+    private void applyDurable(long durableZxid) {
+        while (!awaitingDurable.isEmpty() && awaitingDurable.peekFirst().zxid() <= durableZxid) {
+            PendingTxn p = awaitingDurable.pollFirst();
+            ApplyResult result = tree.apply(p.zxid(), p.entry());
+            preparer.applied(p.zxid());
+            stats.txnsApplied++;
+            for (WatchTrigger t : result.triggers()) {
+                watches.trigger(t.path(), t.type(), p.zxid());
+            }
+            Txn txn = p.entry().txn();
+            if (txn instanceof Txn.CreateSession) {
+                if (p.origin() != null && !p.origin().closing) {
+                    p.origin().conn.sendConnectResponse(p.connectResponse(), false);
+                }
+            } else if (txn instanceof Txn.CloseSession c) {
+                sessionClosed(c.sessionId(), p);
+            } else if (p.request() != null) {
+                ConnectionState.InFlight f = p.request();
+                f.done = true;
+                f.reply = () -> replyToWrite(p.origin(), f, p.zxid(), txn, result);
+                drain(p.origin());
+            }
+            snapshots.txnApplied(tree);
+        }
+    }
+
+    private void sessionClosed(long sessionId, PendingTxn p) {
+        tracker.remove(sessionId);
+        ConnectionState owner = bySession.remove(sessionId);
+        if (p.request() != null && p.origin() != null) {
+            ConnectionState.InFlight f = p.request();
+            f.done = true;
+            ConnectionState origin = p.origin();
+            f.reply = () -> {
+                send(origin, new ReplyHeader(f.xid, p.zxid(), 0), null);
+                origin.closing = true;
+                origin.conn.close("session 0x" + Long.toHexString(sessionId) + " closed by the client");
+            };
+            drain(origin);
+        }
+        if (owner != null && owner != p.origin()) {
+            owner.closing = true;
+            owner.conn.close("session 0x" + Long.toHexString(sessionId) + " expired");
+        }
+    }
+
+    private void replyToWrite(ConnectionState st, ConnectionState.InFlight f, long zxid, Txn txn, ApplyResult r) {
+        if (f.op == OpCode.MULTI) {
+            sendMulti(st, new ReplyHeader(f.xid, zxid, 0), multiResults(f, txn, r));
+            return;
+        }
+        if (r.err() != ErrorCode.OK) {
+            send(st, new ReplyHeader(f.xid, zxid, r.err()), null);
+            return;
+        }
+        Record body = switch (f.op) {
+            case OpCode.CREATE -> new CreateResponse(r.path());
+            case OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL -> new Create2Response(r.path(), r.stat());
+            case OpCode.SET_DATA -> new SetDataResponse(r.stat());
+            case OpCode.SET_ACL -> new SetACLResponse(r.stat());
+            default -> null;
+        };
+        send(st, new ReplyHeader(f.xid, zxid, 0), body);
+    }
+
+    private static List<MultiCodec.Result> multiResults(ConnectionState.InFlight f, Txn txn, ApplyResult r) {
+        @SuppressWarnings("unchecked")
+        List<MultiOp> ops = (List<MultiOp>) f.request;
+        List<Txn> txns = ((Txn.Multi) txn).ops();
+        List<MultiCodec.Result> out = new ArrayList<>(ops.size());
+        for (int i = 0; i < ops.size(); i++) {
+            ApplyResult sub = r.multi().get(i);
+            if (txns.get(i) instanceof Txn.Error || sub.err() != ErrorCode.OK) {
+                out.add(new MultiCodec.Result(OpCode.ERROR, sub.err(), null));
+                continue;
+            }
+            out.add(switch (ops.get(i).type()) {
+                case OpCode.CREATE -> new MultiCodec.Result(OpCode.CREATE, 0, new CreateResponse(sub.path()));
+                case OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL ->
+                        new MultiCodec.Result(OpCode.CREATE2, 0, new Create2Response(sub.path(), sub.stat()));
+                case OpCode.SET_DATA -> new MultiCodec.Result(OpCode.SET_DATA, 0, new SetDataResponse(sub.stat()));
+                case OpCode.DELETE -> new MultiCodec.Result(OpCode.DELETE, 0, null);
+                default -> new MultiCodec.Result(OpCode.CHECK, 0, null);
+            });
+        }
+        return out;
+    }
+
+    private void send(ConnectionState st, ReplyHeader header, Record body) {
+        st.packetsSent++;
+        st.lastZxidSent = header.getZxid();
+        stats.packetsSent++;
+        st.conn.sendReply(header, body);
+    }
+
+    private void sendMulti(ConnectionState st, ReplyHeader header, List<MultiCodec.Result> results) {
+        st.packetsSent++;
+        st.lastZxidSent = header.getZxid();
+        stats.packetsSent++;
+        st.conn.sendMultiReply(header, results);
+    }
+
+    // ================================================================== introspection
+
+    private ServerView view() {
+        List<ServerView.Connection> conns = new ArrayList<>();
+        for (ConnectionState st : connections.values()) {
+            conns.add(new ServerView.Connection(st.conn.remoteAddress(), st.sessionId, st.timeoutMs,
+                    st.inflight.size(), st.packetsReceived, st.packetsSent, st.lastZxidSent, st.lastLatencyMs,
+                    st.completed == 0 ? 0 : st.minLatencyMs, st.completed == 0 ? 0 : st.totalLatencyMs / st.completed,
+                    st.maxLatencyMs, st.connectedAtMs, st.conn));
+        }
+        Map<Long, Set<String>> ephemerals = new HashMap<>();
+        for (long sessionId : tree.sessions().keySet()) {
+            Set<String> paths = tree.ephemeralsOf(sessionId);
+            if (!paths.isEmpty()) {
+                ephemerals.put(sessionId, Set.copyOf(paths));
+            }
+        }
+        return new ServerView(tree.lastZxid(), tree.nodeCount(), tree.approximateDataSize(), tree.ephemeralCount(),
+                tree.sessions().size(), outstanding, watches.watchCount(), watches.watchedPathCount(),
+                watches.connectionCount(), watches.pathsBySink(), conns, ephemerals, Map.copyOf(tree.sessions()),
+                new ServerView.Stats(stats.packetsReceived, stats.packetsSent,
+                        stats.completed == 0 ? 0 : stats.minLatencyMs,
+                        stats.completed == 0 ? 0.0 : (double) stats.totalLatencyMs / stats.completed,
+                        stats.maxLatencyMs, stats.txnsApplied, stats.sessionsExpired));
+    }
+
+    private static long monotonicMs() {
+        return System.nanoTime() / 1_000_000L;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.shutdown();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.paddock.coordinator.server;
+
+import io.paddock.coordinator.tree.DataTree;
+import io.paddock.coordinator.watch.WatchSink;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A consistent copy of server state taken on the request thread, for admin commands. */
+public record ServerView(long lastZxid, int nodeCount, long approximateDataSize, int ephemeralCount, int sessionCount,
+                         int outstandingRequests, int watchCount, int watchedPaths, int watchingConnections,
+                         Map<WatchSink, List<String>> watchesByConnection, List<Connection> connections,
+                         Map<Long, Set<String>> ephemeralsBySession, Map<Long, DataTree.SessionRecord> sessions,
+                         Stats stats) {
+
+    /** Server-wide request counters since start (or the last srst). */
+    public record Stats(long packetsReceived, long packetsSent, long minLatencyMs, double avgLatencyMs,
+                        long maxLatencyMs, long txnsApplied, long sessionsExpired) {}
+
+    /** One client connection as cons shows it. */
+    public record Connection(String remoteAddress, long sessionId, int timeoutMs, int queued, long received, long sent,
+                             long lastZxid, long lastLatencyMs, long minLatencyMs, long avgLatencyMs,
+                             long maxLatencyMs, long connectedAtMs, WatchSink sink) {}
+}

@@ -1,0 +1,110 @@
+package io.paddock.coordinator.server;
+
+import io.paddock.coordinator.storage.SnapshotStore;
+import io.paddock.coordinator.tree.DataTree;
+import io.paddock.coordinator.tree.TreeImage;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a snapshot every {@code snapCount} applied txns. The image is taken on the request thread (a
+ * copy of node references); serializing and fsyncing it happen on this scheduler's own thread, so
+ * writes keep flowing. At most one snapshot is in progress; the log rolls to a new segment at each
+ * snapshot so that purging can drop whole segments.
+ */
+final class SnapshotScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotScheduler.class);
+
+    private final SnapshotStore store;
+    private final int snapCount;
+    private final ExecutorService executor;
+    private GroupCommitter committer;
+    private int sinceLast;
+    private volatile boolean inProgress;
+    private volatile long lastSnapshotZxid = -1;
+    private volatile long lastSnapshotMillis;
+
+    SnapshotScheduler(SnapshotStore store, int snapCount) {
+        this.store = store;
+        this.snapCount = snapCount;
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "paddock-snapshot");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void attach(GroupCommitter committer) {
+        this.committer = committer;
+    }
+
+    /** Called on the request thread after each apply. */
+    void txnApplied(DataTree tree) {
+        if (++sinceLast < snapCount || inProgress) {
+            return;
+        }
+        sinceLast = 0;
+        inProgress = true;
+        TreeImage image = tree.image();
+        committer.roll();
+        executor.execute(() -> write(image));
+    }
+
+    private void write(TreeImage image) {
+        long start = System.nanoTime();
+        try {
+            store.write(image.lastZxid(), image::writeTo);
+            lastSnapshotZxid = image.lastZxid();
+            lastSnapshotMillis = (System.nanoTime() - start) / 1_000_000;
+            LOG.info("snapshot at zxid 0x{} of {} nodes written in {} ms", Long.toHexString(image.lastZxid()),
+                    image.nodes().size(), lastSnapshotMillis);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("snapshot at zxid 0x{} failed; the txn log still holds everything",
+                    Long.toHexString(image.lastZxid()), e);
+        } finally {
+            inProgress = false;
+        }
+    }
+
+    /** Writes a snapshot synchronously (used at start-up after replaying a long log, and at shutdown). */
+    void writeNow(TreeImage image) throws IOException {
+        store.write(image.lastZxid(), image::writeTo);
+        lastSnapshotZxid = image.lastZxid();
+    }
+
+    /** Deletes old snapshots, then the log segments no retained snapshot needs. */
+    void purge(int retainCount) {
+        executor.execute(() -> {
+            try {
+                int deleted = store.purge(retainCount);
+                long oldest = store.oldestRetainedZxid();
+                if (deleted > 0) {
+                    LOG.info("purged {} snapshots; oldest retained at zxid 0x{}", deleted, Long.toHexString(oldest));
+                }
+                if (oldest >= 0) {
+                    committer.purgeBefore(oldest);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("purge failed", e);
+            }
+        });
+    }
+
+    boolean inProgress() {
+        return inProgress;
+    }
+
+    long lastSnapshotZxid() {
+        return lastSnapshotZxid;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        executor.shutdown();
+        executor.awaitTermination(60, TimeUnit.SECONDS);
+    }
+}

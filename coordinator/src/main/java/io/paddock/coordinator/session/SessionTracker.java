@@ -1,0 +1,131 @@
+package io.paddock.coordinator.session;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Session liveness. Deadlines are rounded up to the next tick boundary and sessions are kept in one
+ * bucket per boundary, so expiring is "take every bucket whose boundary has passed" rather than a
+ * scan of all sessions. Time is passed in (milliseconds); nothing here reads a clock.
+ * Single-threaded: owned by the request pipeline.
+ */
+public final class SessionTracker {
+    private final long tickMs;
+    private final Map<Long, Entry> sessions = new HashMap<>();
+    private final TreeMap<Long, Set<Long>> buckets = new TreeMap<>();
+
+    private static final class Entry {
+        final int timeoutMs;
+        long bucket;
+        boolean closing;
+
+        Entry(int timeoutMs) {
+            this.timeoutMs = timeoutMs;
+        }
+    }
+
+    public SessionTracker(long tickMs) {
+        if (tickMs <= 0) {
+            throw new IllegalArgumentException("tickMs must be positive: " + tickMs);
+        }
+        this.tickMs = tickMs;
+    }
+
+    /** The bucket boundary a deadline falls into: the first tick boundary strictly after it. */
+    long roundUp(long deadlineMs) {
+        return (deadlineMs / tickMs + 1) * tickMs;
+    }
+
+    public void add(long sessionId, int timeoutMs, long nowMs) {
+        Entry e = sessions.get(sessionId);
+        if (e == null) {
+            e = new Entry(timeoutMs);
+            sessions.put(sessionId, e);
+            e.bucket = Long.MIN_VALUE;
+        }
+        reschedule(sessionId, e, nowMs);
+    }
+
+    /** Records activity; false when the session is unknown or already closing. */
+    public boolean touch(long sessionId, long nowMs) {
+        Entry e = sessions.get(sessionId);
+        if (e == null || e.closing) {
+            return false;
+        }
+        reschedule(sessionId, e, nowMs);
+        return true;
+    }
+
+    private void reschedule(long sessionId, Entry e, long nowMs) {
+        long bucket = roundUp(nowMs + e.timeoutMs);
+        if (bucket == e.bucket) {
+            return;
+        }
+        removeFromBucket(sessionId, e);
+        e.bucket = bucket;
+        buckets.computeIfAbsent(bucket, k -> new LinkedHashSet<>()).add(sessionId);
+    }
+
+    private void removeFromBucket(long sessionId, Entry e) {
+        Set<Long> old = buckets.get(e.bucket);
+        if (old != null) {
+            old.remove(sessionId);
+            if (old.isEmpty()) {
+                buckets.remove(e.bucket);
+            }
+        }
+    }
+
+    public boolean contains(long sessionId) {
+        return sessions.containsKey(sessionId);
+    }
+
+    public boolean isClosing(long sessionId) {
+        Entry e = sessions.get(sessionId);
+        return e != null && e.closing;
+    }
+
+    /** Marks a session as closing: later touches fail and it is not expired twice. */
+    public void setClosing(long sessionId) {
+        Entry e = sessions.get(sessionId);
+        if (e != null) {
+            e.closing = true;
+            removeFromBucket(sessionId, e);
+        }
+    }
+
+    public void remove(long sessionId) {
+        Entry e = sessions.remove(sessionId);
+        if (e != null) {
+            removeFromBucket(sessionId, e);
+        }
+    }
+
+    /** Sessions whose deadline has passed at {@code nowMs}; each is marked closing. */
+    public List<Long> expire(long nowMs) {
+        List<Long> expired = new ArrayList<>();
+        while (!buckets.isEmpty() && buckets.firstKey() <= nowMs) {
+            Set<Long> bucket = buckets.pollFirstEntry().getValue();
+            for (long id : bucket) {
+                Entry e = sessions.get(id);
+                e.closing = true;
+                expired.add(id);
+            }
+        }
+        return expired;
+    }
+
+    public int timeoutOf(long sessionId) {
+        Entry e = sessions.get(sessionId);
+        return e == null ? 0 : e.timeoutMs;
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+}

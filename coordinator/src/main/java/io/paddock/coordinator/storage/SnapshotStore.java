@@ -1,0 +1,225 @@
+package io.paddock.coordinator.storage;
+
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Snapshot files {@code snapshot.<16 hex zxid>} in one directory.
+ *
+ * <p>A snapshot appears under its final name only complete and fsynced (tmp + fsync + rename +
+ * directory fsync), and is checksummed end to end, so a crash or bit rot can only make the newest
+ * file unusable, never half-usable; readers then fall back to an older one, which is why
+ * {@link #purge} keeps at least three.
+ *
+ * <p>Thread-safe: a snapshot thread may {@link #write} while another thread purges or reads.
+ * Writes of the same zxid must not overlap.
+ */
+public final class SnapshotStore {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
+    /** ZooKeeper's minimum for autopurge.snapRetainCount, for the same reason: fallback needs spares. */
+    public static final int MIN_RETAIN_COUNT = 3;
+    private static final int WRITE_BUFFER_BYTES = 256 * 1024;
+
+    /** A verification result that stays good while the file's size and mtime are unchanged. */
+    private record Verified(long size, FileTime modified, Snapshot snapshot) {
+    }
+
+    private final Path dir;
+    private final Set<String> writesInProgress = ConcurrentHashMap.newKeySet();
+    /** Verifying reads the whole file; remembering the answer keeps repeated purges cheap. */
+    private final Map<Path, Verified> verified = new ConcurrentHashMap<>();
+
+    public SnapshotStore(Path dir) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public void write(long zxid, SnapshotBody body) throws IOException {
+        Path target = pathOf(zxid);
+        Path tmp = dir.resolve(target.getFileName() + SnapshotFormat.TMP_SUFFIX);
+        writesInProgress.add(tmp.getFileName().toString());
+        try {
+            writeFile(tmp, zxid, body);
+            FileSync.replace(tmp, target);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        } finally {
+            writesInProgress.remove(tmp.getFileName().toString());
+            verified.remove(target);
+        }
+        LOG.info("Wrote snapshot {}", target);
+    }
+
+    private static void writeFile(Path tmp, long zxid, SnapshotBody body) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            BufferedOutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), WRITE_BUFFER_BYTES);
+            ChecksummingOutputStream summed = new ChecksummingOutputStream(buffered);
+            DataOutputStream out = new DataOutputStream(summed);
+            out.writeInt(SnapshotFormat.MAGIC);
+            out.writeInt(SnapshotFormat.VERSION);
+            out.writeLong(zxid);
+            body.writeTo(out);
+            out.flush();
+            DataOutputStream trailer = new DataOutputStream(buffered);
+            trailer.writeInt(summed.checksum());
+            trailer.writeLong(summed.count());
+            trailer.writeInt(SnapshotFormat.END_MAGIC);
+            trailer.flush();
+            ch.force(true);
+        }
+    }
+
+    /** The newest snapshot that verifies; newer invalid ones are skipped with a WARN. */
+    public Optional<Snapshot> latestValid() throws IOException {
+        List<Long> all = zxids();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Optional<SnapshotVerifier.Outcome> outcome = check(all.get(i));
+            if (outcome.isEmpty()) {
+                continue;
+            }
+            if (outcome.get().valid()) {
+                return Optional.of(outcome.get().snapshot());
+            }
+            LOG.warn("Skipping snapshot {}: {}; falling back to an older snapshot",
+                    pathOf(all.get(i)), outcome.get().problem());
+        }
+        return Optional.empty();
+    }
+
+    /** Zxids of all snapshot files present (verified or not), ascending. */
+    public List<Long> zxids() throws IOException {
+        List<Long> found = new ArrayList<>();
+        for (Path p : listing()) {
+            OptionalLong zxid = ZxidFileNames.parse(SnapshotFormat.PREFIX, p.getFileName().toString());
+            if (zxid.isPresent()) {
+                found.add(zxid.getAsLong());
+            }
+        }
+        found.sort(null);
+        return found;
+    }
+
+    /**
+     * Keeps the newest {@code retainCount} valid snapshots (at least {@link #MIN_RETAIN_COUNT}) and
+     * deletes every other snapshot, invalid ones included, plus stray tmp files of failed writes.
+     *
+     * @return number of files deleted
+     */
+    public int purge(int retainCount) throws IOException {
+        int retain = retainCount;
+        if (retain < MIN_RETAIN_COUNT) {
+            LOG.warn("Snapshot retain count {} is below the minimum; using {}", retainCount, MIN_RETAIN_COUNT);
+            retain = MIN_RETAIN_COUNT;
+        }
+        int deleted = deleteStrayTmpFiles();
+        List<Long> all = zxids();
+        int kept = 0;
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Path path = pathOf(all.get(i));
+            if (kept < retain) {
+                Optional<SnapshotVerifier.Outcome> outcome = check(all.get(i));
+                if (outcome.isEmpty()) {
+                    continue;
+                }
+                if (outcome.get().valid()) {
+                    kept++;
+                    continue;
+                }
+                LOG.warn("Deleting invalid snapshot {}: {}", path, outcome.get().problem());
+            }
+            if (Files.deleteIfExists(path)) {
+                deleted++;
+            }
+            verified.remove(path);
+        }
+        if (deleted > 0) {
+            LOG.info("Purged {} snapshot files from {}, kept {}", deleted, dir, kept);
+        }
+        return deleted;
+    }
+
+    /** Zxid of the oldest valid snapshot on disk, or -1 when there is none. */
+    public long oldestRetainedZxid() throws IOException {
+        for (long zxid : zxids()) {
+            Optional<SnapshotVerifier.Outcome> outcome = check(zxid);
+            if (outcome.isPresent() && outcome.get().valid()) {
+                return zxid;
+            }
+        }
+        return -1;
+    }
+
+    private int deleteStrayTmpFiles() throws IOException {
+        int deleted = 0;
+        for (Path p : listing()) {
+            String name = p.getFileName().toString();
+            if (!name.endsWith(SnapshotFormat.TMP_SUFFIX) || writesInProgress.contains(name)) {
+                continue;
+            }
+            String base = name.substring(0, name.length() - SnapshotFormat.TMP_SUFFIX.length());
+            if (ZxidFileNames.parse(SnapshotFormat.PREFIX, base).isPresent() && Files.deleteIfExists(p)) {
+                LOG.info("Deleted leftover snapshot tmp file {}", p);
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /** Empty when the file vanished meanwhile (a concurrent purge). */
+    private Optional<SnapshotVerifier.Outcome> check(long zxid) throws IOException {
+        Path path = pathOf(zxid);
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            Verified cached = verified.get(path);
+            if (cached != null && cached.size() == attrs.size() && cached.modified().equals(attrs.lastModifiedTime())) {
+                return Optional.of(new SnapshotVerifier.Outcome(cached.snapshot(), null));
+            }
+            SnapshotVerifier.Outcome outcome = SnapshotVerifier.verify(path, zxid);
+            if (outcome.valid()) {
+                verified.put(path, new Verified(attrs.size(), attrs.lastModifiedTime(), outcome.snapshot()));
+            }
+            return Optional.of(outcome);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private List<Path> listing() throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path p : stream) {
+                files.add(p);
+            }
+        }
+        return files;
+    }
+
+    private Path pathOf(long zxid) {
+        return dir.resolve(ZxidFileNames.name(SnapshotFormat.PREFIX, zxid));
+    }
+}
