@@ -156,7 +156,7 @@ public final class Preparer {
             }
         }
         boolean sequential = CreateModes.isSequential(mode);
-        if (PathUtil.invalidReason(path, sequential) != null || "/".equals(path)) {
+        if (PathUtil.invalidReason(path, sequential) != null || "/".equals(path) && !sequential) {
             throw new PrepareException(ErrorCode.BAD_ARGUMENTS);
         }
         String parentPath = PathUtil.parent(path);

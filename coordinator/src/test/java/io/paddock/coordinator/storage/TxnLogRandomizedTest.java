@@ -81,8 +81,14 @@ class TxnLogRandomizedTest {
             log.roll();
         } else if (op < 86) {
             long to = model.isEmpty() ? 0 : model.get(rnd.nextInt(model.size())).zxid() - rnd.nextInt(2);
+            boolean removesEverySegment = to < log.firstZxid();
             log.truncateAfter(to);
             model.removeIf(e -> e.zxid() > to);
+            if (removesEverySegment) {
+                // Entries at or below the cut were purged earlier, so nothing of the log remains.
+                model.clear();
+                purgedUpTo = 0;
+            }
             assertEquals(lastModelZxid(), log.lastZxid(), where);
             check(log, where);
         } else if (op < 92) {
