@@ -75,8 +75,16 @@ public final class AdminCommands {
         sb.append("Outstanding: ").append(v.outstandingRequests()).append('\n');
         sb.append("Zxid: 0x").append(Long.toHexString(v.lastZxid())).append('\n');
         sb.append("Mode: standalone\n");
-        sb.append("Node count: ").append(v.nodeCount()).append('\n');
+        sb.append("Node count: ").append(zkNodeCount(v)).append('\n');
         return sb.toString();
+    }
+
+    /**
+     * ZooKeeper's node map holds the root twice (as "" and "/"), so its counts are one higher than
+     * the number of znodes; dashboards compare against those numbers, so report them the same way.
+     */
+    private static int zkNodeCount(ServerView v) {
+        return v.nodeCount() + 1;
     }
 
     private String mntr(ServerView v) {
@@ -88,7 +96,7 @@ public final class AdminCommands {
         m.put("zk_num_alive_connections", v.connections().size());
         m.put("zk_avg_latency", String.format("%.4f", s.avgLatencyMs()));
         m.put("zk_outstanding_requests", v.outstandingRequests());
-        m.put("zk_znode_count", v.nodeCount());
+        m.put("zk_znode_count", zkNodeCount(v));
         m.put("zk_global_sessions", v.sessionCount());
         m.put("zk_local_sessions", 0);
         m.put("zk_packets_sent", s.packetsSent());

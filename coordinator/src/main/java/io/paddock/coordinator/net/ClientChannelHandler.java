@@ -39,17 +39,28 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     private final int maxBuffer;
     private Channel channel;
     private boolean handshakeDone;
+    private volatile boolean sendReadOnlyFlag;
+    private io.netty.util.concurrent.ScheduledFuture<?> sessionlessTimeout;
+    private final long sessionlessTimeoutMs;
     private volatile boolean closed;
 
-    ClientChannelHandler(RequestPipeline pipeline, FourLetterWords fourLetterWords, int maxBuffer) {
+    ClientChannelHandler(RequestPipeline pipeline, FourLetterWords fourLetterWords, int maxBuffer,
+                         long sessionlessTimeoutMs) {
         this.pipeline = pipeline;
         this.fourLetterWords = fourLetterWords;
         this.maxBuffer = maxBuffer;
+        this.sessionlessTimeoutMs = sessionlessTimeoutMs;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        // A connection that never completes a handshake must not hold resources forever.
+        sessionlessTimeout = ctx.executor().schedule(() -> {
+            if (!handshakeDone) {
+                close("no connect request within " + sessionlessTimeoutMs + " ms");
+            }
+        }, sessionlessTimeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
         pipeline.connectionOpened(this);
         ctx.fireChannelActive();
     }
@@ -89,14 +100,15 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
         req.setTimeOut(in.readInt("timeOut"));
         req.setSessionId(in.readLong("sessionId"));
         req.setPasswd(in.readBuffer("passwd"));
-        // Clients older than 3.3 do not send the readOnly flag.
+        // Clients older than 3.3 do not send the readOnly flag; they get no flag in the response.
         if (frame.isReadable()) {
             req.setReadOnly(in.readBool("readOnly"));
-        }
-        if (frame.isReadable()) {
-            throw new IOException(frame.readableBytes() + " trailing bytes after connect request");
+            sendReadOnlyFlag = true;
         }
         handshakeDone = true;
+        if (sessionlessTimeout != null) {
+            sessionlessTimeout.cancel(false);
+        }
         pipeline.connect(this, req);
     }
 
@@ -104,20 +116,26 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
         BinaryInputArchive in = Jute.reader(frame, maxBuffer);
         RequestHeader header = Jute.read(in, new RequestHeader());
         int op = header.getType();
+        if (!OpCode.isValidRequest(op)) {
+            LOG.info("Received packet at server of unknown type {} from {}", op, remoteAddress());
+            pipeline.request(this, header.getXid(), op, RequestPipeline.INVALID_OPCODE);
+            return;
+        }
         Object body;
-        if (op == OpCode.MULTI || op == OpCode.MULTI_READ) {
-            body = MultiCodec.read(in);
-        } else {
-            Record record = RequestRecords.forOpcode(op);
-            if (record == null && !RequestRecords.isBodiless(op)) {
-                LOG.info("unknown opcode {} from {}", op, remoteAddress());
-                sendReply(new ReplyHeader(header.getXid(), 0, io.paddock.coordinator.wire.ErrorCode.UNIMPLEMENTED), null);
-                return;
+        try {
+            if (op == OpCode.MULTI || op == OpCode.MULTI_READ) {
+                body = MultiCodec.read(in);
+            } else {
+                Record record = RequestRecords.forOpcode(op);
+                if (record != null) {
+                    record.deserialize(in, "request");
+                }
+                body = record;
             }
-            if (record != null) {
-                record.deserialize(in, "request");
-            }
-            body = record;
+        } catch (IOException | RuntimeException e) {
+            // ZooKeeper answers a body it cannot decode with MARSHALLING_ERROR and keeps the session.
+            LOG.info("undecodable {} request from {}: {}", OpCode.name(op), remoteAddress(), e.toString());
+            body = RequestPipeline.MALFORMED;
         }
         pipeline.request(this, header.getXid(), op, body);
     }
@@ -141,7 +159,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
         if (channel == null || closed) {
             return;
         }
-        var f = channel.writeAndFlush(Jute.recordFrame(channel.alloc(), response));
+        var f = channel.writeAndFlush(Jute.connectResponseFrame(channel.alloc(), response, sendReadOnlyFlag));
         if (closeAfter) {
             f.addListener(ChannelFutureListener.CLOSE);
         }

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientPortServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientPortServer.class);
+    /** ZooKeeper's default for connections that never send a ConnectRequest. */
+    static final long SESSIONLESS_TIMEOUT_MS = 10_000;
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -87,7 +89,8 @@ public final class ClientPortServer implements AutoCloseable {
                             return;
                         }
                         ch.pipeline().addLast("frames", new ClientFrameDecoder(maxFrameBytes));
-                        ch.pipeline().addLast("client", new ClientChannelHandler(pipeline, words, maxBuffer));
+                        ch.pipeline().addLast("client", new ClientChannelHandler(pipeline, words, maxBuffer,
+                                SESSIONLESS_TIMEOUT_MS));
                     }
                 });
         serverChannel = b.bind(bindAddress).sync().channel();

@@ -48,6 +48,7 @@ final class RequestRecords {
             case OpCode.SET_WATCHES -> new SetWatches();
             case OpCode.SET_WATCHES2 -> new SetWatches2();
             case OpCode.ADD_WATCH -> new AddWatchRequest();
+            case OpCode.RECONFIG -> new org.apache.zookeeper.proto.ReconfigRequest();
             case OpCode.AUTH -> new AuthPacket();
             default -> null;
         };

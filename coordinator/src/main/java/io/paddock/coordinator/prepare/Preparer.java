@@ -62,6 +62,12 @@ public final class Preparer {
      * RUNTIME_INCONSISTENCY, exactly as ZooKeeper reports a failed multi.
      */
     public Txn prepareMulti(long zxid, long sessionId, Access access, List<MultiOp> ops) {
+        for (MultiOp op : ops) {
+            if (!isMultiWriteOp(op.type())) {
+                // ZooKeeper fails to decode such a multi: MARSHALLING_ERROR, but the zxid is used up.
+                return new Txn.Error(ErrorCode.MARSHALLING_ERROR);
+            }
+        }
         pending.beginMulti();
         List<Txn> txns = new ArrayList<>(ops.size());
         int failedAt = -1;
@@ -69,9 +75,6 @@ public final class Preparer {
         for (int i = 0; i < ops.size(); i++) {
             MultiOp op = ops.get(i);
             try {
-                if (!isMultiWriteOp(op.type())) {
-                    throw new PrepareException(ErrorCode.BAD_ARGUMENTS);
-                }
                 txns.add(prepareOne(zxid, sessionId, access, op.type(), op.request()));
             } catch (PrepareException e) {
                 failedAt = i;
@@ -119,6 +122,9 @@ public final class Preparer {
     }
 
     private Txn prepareOne(long zxid, long sessionId, Access access, int op, Record request) throws PrepareException {
+        if (request == null) {
+            throw new PrepareException(ErrorCode.MARSHALLING_ERROR);
+        }
         return switch (op) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> {
                 CreateRequest r = (CreateRequest) request;
@@ -132,6 +138,7 @@ public final class Preparer {
             case OpCode.SET_DATA -> setData(zxid, access, (SetDataRequest) request);
             case OpCode.SET_ACL -> setAcl(zxid, access, (SetACLRequest) request);
             case OpCode.CHECK -> check(access, (CheckVersionRequest) request);
+            case OpCode.RECONFIG -> throw new PrepareException(ErrorCode.RECONFIG_DISABLED);
             default -> throw new PrepareException(ErrorCode.UNIMPLEMENTED);
         };
     }
@@ -141,25 +148,26 @@ public final class Preparer {
         if (!CreateModes.isKnown(flags)) {
             throw new PrepareException(ErrorCode.BAD_ARGUMENTS);
         }
-        int mode = flags;
-        if (op == OpCode.CREATE_CONTAINER && mode != CreateModes.CONTAINER
-                || op != OpCode.CREATE_CONTAINER && mode == CreateModes.CONTAINER) {
-            throw new PrepareException(ErrorCode.BAD_ARGUMENTS);
-        }
+        // Only the createContainer opcode makes a container (whatever its flags); flag 4 on a plain
+        // create makes a persistent node, as in ZooKeeper.
+        int mode = op == OpCode.CREATE_CONTAINER ? CreateModes.CONTAINER
+                : flags == CreateModes.CONTAINER ? CreateModes.PERSISTENT : flags;
         boolean ttlMode = CreateModes.isTtl(mode);
-        if (op == OpCode.CREATE_TTL || ttlMode) {
-            if (!extendedTypesEnabled) {
-                throw new PrepareException(ErrorCode.UNIMPLEMENTED);
-            }
-            if (op != OpCode.CREATE_TTL || !ttlMode || ttl <= 0 || ttl > CreateModes.MAX_TTL_MS) {
-                throw new PrepareException(ErrorCode.BAD_ARGUMENTS);
-            }
+        if (ttlMode && !extendedTypesEnabled) {
+            throw new PrepareException(ErrorCode.UNIMPLEMENTED);
         }
-        boolean sequential = CreateModes.isSequential(mode);
-        if (PathUtil.invalidReason(path, sequential) != null || "/".equals(path) && !sequential) {
+        if (ttlMode ? ttl <= 0 || ttl > CreateModes.MAX_TTL_MS : ttl >= 0) {
             throw new PrepareException(ErrorCode.BAD_ARGUMENTS);
         }
-        String parentPath = PathUtil.parent(path);
+        int lastSlash = path == null ? -1 : path.lastIndexOf('/');
+        if (lastSlash < 0 || path.indexOf('\0') >= 0) {
+            throw new PrepareException(ErrorCode.BAD_ARGUMENTS);
+        }
+        List<ACL> acl = access.fixup(requestedAcl);
+        if (acl == null) {
+            throw new PrepareException(ErrorCode.INVALID_ACL);
+        }
+        String parentPath = lastSlash == 0 ? "/" : path.substring(0, lastSlash);
         NodeState parent = pending.lookup(parentPath);
         if (parent == null) {
             throw new PrepareException(ErrorCode.NO_NODE);
@@ -167,11 +175,8 @@ public final class Preparer {
         if (!access.allowed(parent.acl(), CREATE)) {
             throw new PrepareException(ErrorCode.NO_AUTH);
         }
-        List<ACL> acl = access.fixup(requestedAcl);
-        if (acl == null) {
-            throw new PrepareException(ErrorCode.INVALID_ACL);
-        }
-        String finalPath = sequential ? path + String.format("%010d", parent.cversion()) : path;
+        boolean sequential = CreateModes.isSequential(mode);
+        String finalPath = sequential ? path + String.format(java.util.Locale.ENGLISH, "%010d", parent.cversion()) : path;
         if (PathUtil.invalidReason(finalPath, false) != null) {
             throw new PrepareException(ErrorCode.BAD_ARGUMENTS);
         }
@@ -197,15 +202,16 @@ public final class Preparer {
         if (owner == sessionId && owner != 0) {
             pending.ephemeralCreated(sessionId, finalPath);
         }
-        return new Txn.Create(finalPath, data == null ? new byte[0] : data, acl, owner, newCversion);
+        return new Txn.Create(finalPath, data, acl, owner, newCversion);
     }
 
     private Txn delete(long zxid, Access access, DeleteRequest r) throws PrepareException {
         String path = r.getPath();
-        if (PathUtil.invalidReason(path, false) != null || isSystemPath(path)) {
+        int lastSlash = path == null ? -1 : path.lastIndexOf('/');
+        if (lastSlash < 0 || path.indexOf('\0') >= 0 || isSystemPath(path)) {
             throw new PrepareException(ErrorCode.BAD_ARGUMENTS);
         }
-        NodeState parent = pending.lookup(PathUtil.parent(path));
+        NodeState parent = pending.lookup(lastSlash == 0 ? "/" : path.substring(0, lastSlash));
         if (parent == null) {
             throw new PrepareException(ErrorCode.NO_NODE);
         }
@@ -229,7 +235,7 @@ public final class Preparer {
         NodeState parent = pending.lookup(parentPath);
         pending.put(zxid, path, NodeState.DELETED);
         if (parent != null) {
-            pending.put(zxid, parentPath, parent.withChildren(parent.cversion() + 1, parent.numChildren() - 1));
+            pending.put(zxid, parentPath, parent.withChildren(parent.cversion(), parent.numChildren() - 1));
         }
     }
 
@@ -247,7 +253,7 @@ public final class Preparer {
         }
         int newVersion = checkVersion(node.version(), r.getVersion());
         pending.put(zxid, path, node.withVersion(newVersion));
-        return new Txn.SetData(path, r.getData() == null ? new byte[0] : r.getData(), newVersion);
+        return new Txn.SetData(path, r.getData(), newVersion);
     }
 
     private Txn setAcl(long zxid, Access access, SetACLRequest r) throws PrepareException {
@@ -255,16 +261,16 @@ public final class Preparer {
         if (PathUtil.invalidReason(path, false) != null) {
             throw new PrepareException(ErrorCode.BAD_ARGUMENTS);
         }
+        List<ACL> acl = access.fixup(r.getAcl());
+        if (acl == null) {
+            throw new PrepareException(ErrorCode.INVALID_ACL);
+        }
         NodeState node = pending.lookup(path);
         if (node == null) {
             throw new PrepareException(ErrorCode.NO_NODE);
         }
         if (!access.allowed(node.acl(), ADMIN)) {
             throw new PrepareException(ErrorCode.NO_AUTH);
-        }
-        List<ACL> acl = access.fixup(r.getAcl());
-        if (acl == null) {
-            throw new PrepareException(ErrorCode.INVALID_ACL);
         }
         int newAversion = checkVersion(node.aversion(), r.getVersion());
         pending.put(zxid, path, node.withAcl(acl, newAversion));
@@ -287,7 +293,7 @@ public final class Preparer {
         return new Txn.Check(path, r.getVersion());
     }
 
-    /** -1 matches any version; the next version wraps like ZooKeeper's int counter. */
+    /** -1 matches any version; like ZooKeeper 3.9 the next version is simply current + 1. */
     private static int checkVersion(int current, int expected) throws PrepareException {
         if (expected != -1 && expected != current) {
             throw new PrepareException(ErrorCode.BAD_VERSION);

@@ -34,6 +34,8 @@ public final class PaddockServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PaddockServer.class);
     static final String SNAPSHOT_DIR = "snapshots";
     static final String LOG_DIR = "txnlog";
+    /** ZooKeeper's standalone server allocates session ids as server 1. */
+    static final long STANDALONE_SERVER_ID = 1;
 
     private final ServerConfig config;
     private final TxnLog log;
@@ -69,7 +71,8 @@ public final class PaddockServer implements AutoCloseable {
         this.snapshots = new SnapshotScheduler(snapshotStore, config.snapCount());
         ServerStats stats = new ServerStats();
         AuthRegistry registry = new AuthRegistry(config.superDigest().orElse(null));
-        this.pipeline = new RequestPipeline(config, tree, new AccessControl(registry), snapshots, stats, 0);
+        this.pipeline = new RequestPipeline(config, tree, new AccessControl(registry), snapshots, stats,
+                STANDALONE_SERVER_ID);
         this.committer = new GroupCommitter(log, 10_000, 1000, pipeline::durable, this::fatal, "paddock-txnlog");
         snapshots.attach(committer);
         committer.start();

@@ -76,6 +76,9 @@ final class ReadHandler {
         switch (op) {
             case OpCode.EXISTS: {
                 ExistsRequest r = (ExistsRequest) request;
+                if (r.getPath().indexOf('\0') >= 0) {
+                    return Reply.error(ErrorCode.BAD_ARGUMENTS);
+                }
                 ZNode node = tree.get(r.getPath());
                 if (r.getWatch()) {
                     watches.add(conn, r.getPath(), WatchKind.DATA);
@@ -121,7 +124,20 @@ final class ReadHandler {
                 if (!access.allowed(auth, node.acl(), READ | ADMIN)) {
                     return Reply.error(ErrorCode.NO_AUTH);
                 }
-                return new Reply(0, new GetACLResponse(new ArrayList<>(node.acl()), node.stat()));
+                List<org.apache.zookeeper.data.ACL> acl = new ArrayList<>();
+                boolean admin = access.allowed(auth, node.acl(), ADMIN);
+                for (org.apache.zookeeper.data.ACL a : node.acl()) {
+                    // Without ADMIN a reader learns who has access, not the password hashes.
+                    if (!admin && "digest".equals(a.getId().getScheme())) {
+                        String id = a.getId().getId();
+                        int colon = id.indexOf(':');
+                        acl.add(new org.apache.zookeeper.data.ACL(a.getPerms(),
+                                new Id("digest", (colon < 0 ? id : id.substring(0, colon)) + ":x")));
+                    } else {
+                        acl.add(a);
+                    }
+                }
+                return new Reply(0, new GetACLResponse(acl, node.stat()));
             }
             case OpCode.GET_ALL_CHILDREN_NUMBER: {
                 GetAllChildrenNumberRequest r = (GetAllChildrenNumberRequest) request;
@@ -136,10 +152,10 @@ final class ReadHandler {
             }
             case OpCode.GET_EPHEMERALS: {
                 GetEphemeralsRequest r = (GetEphemeralsRequest) request;
-                String prefix = r.getPrefixPath();
+                String prefix = r.getPrefixPath() == null ? "" : r.getPrefixPath().trim();
                 List<String> out = new ArrayList<>();
                 for (String p : tree.ephemeralsOf(sessionId)) {
-                    if ("/".equals(prefix) || p.startsWith(prefix)) {
+                    if (prefix.isEmpty() || "/".equals(prefix) || p.startsWith(prefix)) {
                         out.add(p);
                     }
                 }
@@ -166,9 +182,10 @@ final class ReadHandler {
                 } else if (r.getMode() == ADD_WATCH_PERSISTENT_RECURSIVE) {
                     watches.add(conn, r.getPath(), WatchKind.PERSISTENT_RECURSIVE);
                 } else {
-                    return Reply.error(ErrorCode.BAD_ARGUMENTS);
+                    return Reply.error(ErrorCode.MARSHALLING_ERROR);
                 }
-                return new Reply(0, null);
+                // ZooKeeper answers addWatch with a 4-byte ErrorResponse(0) body.
+                return new Reply(0, new org.apache.zookeeper.proto.ErrorResponse(0));
             }
             case OpCode.CHECK_WATCHES: {
                 CheckWatchesRequest r = (CheckWatchesRequest) request;
@@ -204,16 +221,23 @@ final class ReadHandler {
         return new Reply(0, new GetDataResponse(node.data(), node.stat()));
     }
 
+    /** Results of a multiRead, or null when it holds a write (the whole request is then undecodable). */
     List<MultiCodec.Result> multiRead(WatchSink conn, AuthInfo auth, List<MultiOp> ops) {
+        for (MultiOp op : ops) {
+            if (op.type() != OpCode.GET_DATA && op.type() != OpCode.GET_CHILDREN) {
+                return null;
+            }
+        }
         List<MultiCodec.Result> results = new ArrayList<>(ops.size());
         for (MultiOp op : ops) {
+            // Watch flags inside a multiRead are ignored, as in ZooKeeper.
             Reply reply;
             if (op.type() == OpCode.GET_DATA) {
-                reply = getData(conn, auth, (GetDataRequest) op.request());
-            } else if (op.type() == OpCode.GET_CHILDREN) {
-                reply = execute(conn, 0, auth, OpCode.GET_CHILDREN, op.request());
+                GetDataRequest g = (GetDataRequest) op.request();
+                reply = getData(conn, auth, new GetDataRequest(g.getPath(), false));
             } else {
-                reply = Reply.error(ErrorCode.BAD_ARGUMENTS);
+                GetChildrenRequest g = (GetChildrenRequest) op.request();
+                reply = execute(conn, 0, auth, OpCode.GET_CHILDREN, new GetChildrenRequest(g.getPath(), false));
             }
             results.add(reply.err() == 0 ? new MultiCodec.Result(op.type(), 0, reply.body())
                     : new MultiCodec.Result(OpCode.ERROR, reply.err(), null));
@@ -273,7 +297,7 @@ final class ReadHandler {
             default -> List.of();
         };
         if (kinds.isEmpty()) {
-            return Reply.error(ErrorCode.BAD_ARGUMENTS);
+            return Reply.error(ErrorCode.MARSHALLING_ERROR);
         }
         boolean found = false;
         for (WatchKind kind : kinds) {

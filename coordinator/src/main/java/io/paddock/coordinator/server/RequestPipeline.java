@@ -56,6 +56,10 @@ public final class RequestPipeline implements AutoCloseable {
     private static final int PING_XID = -2;
     private static final int AUTH_XID = -4;
     private static final int SET_WATCHES_XID = -8;
+    /** Body marker: the request body could not be decoded (answered with MARSHALLING_ERROR). */
+    public static final Object MALFORMED = new Object();
+    /** Body marker: an opcode a client may not send (answered with UNIMPLEMENTED, then closed). */
+    public static final Object INVALID_OPCODE = new Object();
 
     private final ServerConfig config;
     private final DataTree tree;
@@ -219,6 +223,14 @@ public final class RequestPipeline implements AutoCloseable {
             return;
         }
         long sessionId = req.getSessionId();
+        // Like ZooKeeper, a re-attach first drops the session's current connection, whether or not
+        // the new attempt then proves the password.
+        ConnectionState previous = bySession.get(sessionId);
+        if (previous != null && previous != st) {
+            bySession.remove(sessionId);
+            previous.closing = true;
+            previous.conn.close("session 0x" + Long.toHexString(sessionId) + " re-attaching from " + conn.remoteAddress());
+        }
         DataTree.SessionRecord record = tree.sessions().get(sessionId);
         byte[] offered = req.getPasswd() == null ? new byte[0] : req.getPasswd();
         if (record == null || tracker.isClosing(sessionId) || !tracker.contains(sessionId)
@@ -229,10 +241,7 @@ public final class RequestPipeline implements AutoCloseable {
             conn.sendConnectResponse(new ConnectResponse(0, 0, 0, new byte[16], false), true);
             return;
         }
-        ConnectionState previous = bySession.put(sessionId, st);
-        if (previous != null && previous != st) {
-            previous.conn.close("session 0x" + Long.toHexString(sessionId) + " re-attached from " + conn.remoteAddress());
-        }
+        bySession.put(sessionId, st);
         tracker.add(sessionId, timeout, now);
         st.sessionId = sessionId;
         st.timeoutMs = timeout;
@@ -302,15 +311,15 @@ public final class RequestPipeline implements AutoCloseable {
             }
             return;
         }
-        if (op == OpCode.AUTH) {
-            handleAuth(st, (org.apache.zookeeper.proto.AuthPacket) body);
+        if (op == OpCode.AUTH && body instanceof org.apache.zookeeper.proto.AuthPacket packet) {
+            handleAuth(st, xid, packet);
             return;
         }
         long now = System.currentTimeMillis();
         ConnectionState.InFlight f = new ConnectionState.InFlight(xid, op, body, now);
         st.inflight.add(f);
         outstanding++;
-        if (OpCode.isWrite(op)) {
+        if (OpCode.isWrite(op) && body != MALFORMED && body != INVALID_OPCODE) {
             long zxid = ++lastAssignedZxid;
             f.zxid = zxid;
             Txn txn;
@@ -340,17 +349,17 @@ public final class RequestPipeline implements AutoCloseable {
         outstanding++;
     }
 
-    private void handleAuth(ConnectionState st, org.apache.zookeeper.proto.AuthPacket packet) {
+    private void handleAuth(ConnectionState st, int xid, org.apache.zookeeper.proto.AuthPacket packet) {
         AuthInfo updated = accessControl.authenticate(st.auth, packet.getScheme(), packet.getAuth(), st.conn.remoteIp());
         if (updated == null) {
             LOG.info("authentication with scheme '{}' failed for {}", packet.getScheme(), st.conn.remoteAddress());
-            send(st, new ReplyHeader(AUTH_XID, 0, ErrorCode.AUTH_FAILED), null);
+            send(st, new ReplyHeader(xid, 0, ErrorCode.AUTH_FAILED), null);
             st.conn.close("authentication failed");
             st.closing = true;
             return;
         }
         st.auth = updated;
-        send(st, new ReplyHeader(AUTH_XID, 0, ErrorCode.OK), null);
+        send(st, new ReplyHeader(xid, 0, ErrorCode.OK), null);
     }
 
     /** Answers, in order, every request at the head of the connection's queue that can be answered. */
@@ -382,6 +391,16 @@ public final class RequestPipeline implements AutoCloseable {
     }
 
     private void executeRead(ConnectionState st, ConnectionState.InFlight req) {
+        if (req.request == MALFORMED) {
+            send(st, new ReplyHeader(req.xid, tree.lastZxid(), ErrorCode.MARSHALLING_ERROR), null);
+            return;
+        }
+        if (req.request == INVALID_OPCODE) {
+            send(st, new ReplyHeader(req.xid, -1, ErrorCode.UNIMPLEMENTED), null);
+            st.closing = true;
+            st.conn.close("unimplemented opcode " + req.op);
+            return;
+        }
         if (req.op == OpCode.PING) {
             send(st, new ReplyHeader(PING_XID, tree.lastZxid(), 0), null);
             return;
@@ -390,7 +409,11 @@ public final class RequestPipeline implements AutoCloseable {
             @SuppressWarnings("unchecked")
             List<MultiOp> ops = (List<MultiOp>) req.request;
             List<MultiCodec.Result> results = reads.multiRead(st.conn, st.auth, ops);
-            sendMulti(st, new ReplyHeader(req.xid, tree.lastZxid(), 0), results);
+            if (results == null) {
+                send(st, new ReplyHeader(req.xid, tree.lastZxid(), ErrorCode.MARSHALLING_ERROR), null);
+            } else {
+                sendMulti(st, new ReplyHeader(req.xid, tree.lastZxid(), 0), results);
+            }
             return;
         }
         ReadHandler.Reply reply = reads.execute(st.conn, st.sessionId, st.auth, req.op, req.request);
@@ -452,7 +475,8 @@ public final class RequestPipeline implements AutoCloseable {
     }
 
     private void replyToWrite(ConnectionState st, ConnectionState.InFlight f, long zxid, Txn txn, ApplyResult r) {
-        if (f.op == OpCode.MULTI) {
+        if (f.op == OpCode.MULTI && txn instanceof Txn.Multi) {
+            // A failed multi still answers err 0; the failure is in the per-op results.
             sendMulti(st, new ReplyHeader(f.xid, zxid, 0), multiResults(f, txn, r));
             return;
         }

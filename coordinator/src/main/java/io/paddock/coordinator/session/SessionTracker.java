@@ -41,10 +41,16 @@ public final class SessionTracker {
         return (deadlineMs / tickMs + 1) * tickMs;
     }
 
+    /** Adds a session, or re-times an existing one with a newly negotiated timeout. */
     public void add(long sessionId, int timeoutMs, long nowMs) {
         Entry e = sessions.get(sessionId);
-        if (e == null) {
+        if (e == null || e.timeoutMs != timeoutMs) {
+            boolean closing = e != null && e.closing;
+            if (e != null) {
+                removeFromBucket(sessionId, e);
+            }
             e = new Entry(timeoutMs);
+            e.closing = closing;
             sessions.put(sessionId, e);
             e.bucket = Long.MIN_VALUE;
         }

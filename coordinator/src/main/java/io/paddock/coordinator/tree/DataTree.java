@@ -42,13 +42,14 @@ public final class DataTree {
 
     public DataTree() {
         putNode("/", new ZNode(new byte[0], OPEN_ACL, 0, 0, 0, 0, 0, 0, 0, 0, 0, new HashSet<>()));
-        addSystemNode(ZOOKEEPER, OPEN_ACL);
-        addSystemNode(QUOTA, OPEN_ACL);
-        addSystemNode(CONFIG, READ_ACL);
+        addSystemNode(ZOOKEEPER, OPEN_ACL, 0);
+        addSystemNode(QUOTA, OPEN_ACL, 0);
+        // ZooKeeper creates the config node with aversion -1; clients see that value.
+        addSystemNode(CONFIG, READ_ACL, -1);
     }
 
-    private void addSystemNode(String path, List<ACL> acl) {
-        ZNode node = new ZNode(new byte[0], acl, 0, 0, 0, 0, 0, 0, 0, 0, 0, new HashSet<>());
+    private void addSystemNode(String path, List<ACL> acl, int aversion) {
+        ZNode node = new ZNode(new byte[0], acl, 0, 0, 0, 0, 0, 0, 0, aversion, 0, new HashSet<>());
         nodes.get(PathUtil.parent(path)).children.add(PathUtil.name(path));
         nodes.put(path, node);
     }
@@ -59,8 +60,9 @@ public final class DataTree {
 
     // ---------------------------------------------------------------- reads
 
+    /** The node at {@code path}; ZooKeeper resolves the empty path to the root. */
     public ZNode get(String path) {
-        return nodes.get(path);
+        return nodes.get(path.isEmpty() ? "/" : path);
     }
 
     public long lastZxid() {
@@ -243,7 +245,8 @@ public final class DataTree {
         ZNode parent = nodes.get(parentPath);
         nodes.remove(path);
         parent.children.remove(PathUtil.name(path));
-        nodes.put(parentPath, parent.withChildChange(parent.cversion + 1, zxid));
+        // ZooKeeper counts only creations in the stored cversion; a delete moves pzxid forward.
+        nodes.put(parentPath, parent.withChildChange(parent.cversion, Math.max(parent.pzxid, zxid)));
         long owner = node.ephemeralOwner;
         if (owner == CreateModes.CONTAINER_OWNER) {
             containers.remove(path);

@@ -73,8 +73,22 @@ public final class ZNode {
         return version;
     }
 
+    /** The stored counter: child creations ever (what sequential names count). */
     public int cversion() {
         return cversion;
+    }
+
+    /**
+     * The cversion clients see. ZooKeeper persists only child creations and reports
+     * {@code 2 * creations - numChildren}, i.e. creations plus deletions (a fresh root shows -1).
+     */
+    public int clientCversion() {
+        return cversion * 2 - children.size();
+    }
+
+    /** ZooKeeper reports 0 for container and TTL owners; only session owners are visible. */
+    public long clientEphemeralOwner() {
+        return io.paddock.coordinator.wire.CreateModes.isSessionOwner(ephemeralOwner) ? ephemeralOwner : 0;
     }
 
     public int aversion() {
@@ -99,7 +113,7 @@ public final class ZNode {
     }
 
     public Stat stat() {
-        return new Stat(czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner,
+        return new Stat(czxid, mzxid, ctime, mtime, version, clientCversion(), aversion, clientEphemeralOwner(),
                 dataLength(), children.size(), pzxid);
     }
 

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.BinaryOutputArchive;
 import org.apache.jute.Record;
+import org.apache.zookeeper.proto.ConnectResponse;
 import org.apache.zookeeper.proto.ReplyHeader;
 
 /**
@@ -46,12 +47,22 @@ public final class Jute {
         return buf;
     }
 
-    /** A length-prefixed frame holding one record (the connect response has no header). */
-    public static ByteBuf recordFrame(ByteBufAllocator alloc, Record body) {
+    /**
+     * The connect response frame. Its trailing readOnly flag is written only when the client sent
+     * one, so pre-3.3 clients get the 36-byte body they expect.
+     */
+    public static ByteBuf connectResponseFrame(ByteBufAllocator alloc, ConnectResponse r, boolean withReadOnly) {
         ByteBuf buf = alloc.ioBuffer(64);
         buf.writeInt(0);
         try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
-            body.serialize(new BinaryOutputArchive(out), "connect");
+            BinaryOutputArchive a = new BinaryOutputArchive(out);
+            a.writeInt(r.getProtocolVersion(), "protocolVersion");
+            a.writeInt(r.getTimeOut(), "timeOut");
+            a.writeLong(r.getSessionId(), "sessionId");
+            a.writeBuffer(r.getPasswd(), "passwd");
+            if (withReadOnly) {
+                a.writeBool(r.getReadOnly(), "readOnly");
+            }
         } catch (IOException e) {
             buf.release();
             throw new UncheckedIOException(e);

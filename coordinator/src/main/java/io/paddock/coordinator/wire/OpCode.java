@@ -42,9 +42,19 @@ public final class OpCode {
     public static boolean isWrite(int op) {
         return switch (op) {
             case CREATE, CREATE2, CREATE_CONTAINER, CREATE_TTL, DELETE, SET_DATA, SET_ACL, CHECK, MULTI,
-                 CLOSE_SESSION -> true;
+                 CLOSE_SESSION, RECONFIG -> true;
             default -> false;
         };
+    }
+
+    /**
+     * Opcodes a client may send on its own. Anything else (including a bare {@code check}, which is
+     * only valid inside a multi) gets UNIMPLEMENTED and the connection is closed, as in ZooKeeper.
+     */
+    public static boolean isValidRequest(int op) {
+        return op == CREATE_SESSION || op == CLOSE_SESSION || op >= CREATE && op <= SYNC || op == PING
+                || op == GET_CHILDREN2 || op >= MULTI && op <= MULTI_READ || op == AUTH || op == SET_WATCHES
+                || op >= GET_EPHEMERALS && op <= WHO_AM_I;
     }
 
     public static String name(int op) {

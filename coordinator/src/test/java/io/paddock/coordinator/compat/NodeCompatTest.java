@@ -63,11 +63,12 @@ class NodeCompatTest {
             assertEquals(1, parent.getNumChildren());
             assertEquals(child.getCzxid(), parent.getPzxid());
             assertEquals(set.getMzxid(), parent.getMzxid(), "child create leaves mzxid alone");
-            assertEquals(0, child.getDataLength(), "null data is stored as empty");
-            assertArrayEquals(new byte[0], zk.getData("/n/c", false, null));
+            assertEquals(0, child.getDataLength());
+            assertNull(zk.getData("/n/c", false, null), "null data stays null");
 
             zk.delete("/n/c", -1);
             Stat afterDelete = zk.exists("/n", false);
+            // clients see creations + deletions (ZooKeeper stores 1 and reports 2*1 - 0 children)
             assertEquals(2, afterDelete.getCversion());
             assertEquals(0, afterDelete.getNumChildren());
             assertTrue(afterDelete.getPzxid() > child.getCzxid());
@@ -87,14 +88,16 @@ class NodeCompatTest {
             assertEquals("/q/item-0000000000", zk.create("/q/item-", null, OPEN, CreateMode.PERSISTENT_SEQUENTIAL));
             zk.create("/q/plain", null, OPEN, CreateMode.PERSISTENT);
             zk.delete("/q/plain", -1);
-            // create and delete of /q/plain moved cversion to 3
-            assertEquals("/q/item-0000000003", zk.create("/q/item-", null, OPEN, CreateMode.EPHEMERAL_SEQUENTIAL));
-            assertEquals("/q/0000000004", zk.create("/q/", null, OPEN, CreateMode.PERSISTENT_SEQUENTIAL));
+            // the suffix counts child creations only: the delete of /q/plain does not advance it
+            assertEquals("/q/item-0000000002", zk.create("/q/item-", null, OPEN, CreateMode.EPHEMERAL_SEQUENTIAL));
+            assertEquals("/q/0000000003", zk.create("/q/", null, OPEN, CreateMode.PERSISTENT_SEQUENTIAL));
             // the root's cversion counted the create of /q
             assertEquals("/0000000001", zk.create("/", null, OPEN, CreateMode.PERSISTENT_SEQUENTIAL));
             List<String> children = zk.getChildren("/q", false);
             Collections.sort(children);
-            assertEquals(List.of("0000000004", "item-0000000000", "item-0000000003"), children);
+            assertEquals(List.of("0000000003", "item-0000000000", "item-0000000002"), children);
+            // 4 creations and 1 deletion
+            assertEquals(5, zk.exists("/q", false).getCversion());
         }
     }
 
@@ -136,6 +139,11 @@ class NodeCompatTest {
     void systemNodesAndCounts(ServerUnderTest.Kind kind) throws Exception {
         try (ServerUnderTest server = start(kind); ZooKeeper zk = Clients.connect(server.connectString())) {
             assertEquals(List.of("zookeeper"), zk.getChildren("/", false));
+            // ZooKeeper's quirk: the system nodes were never "created", so 2*0 - children
+            assertEquals(-1, zk.exists("/", false).getCversion());
+            assertEquals(-2, zk.exists("/zookeeper", false).getCversion());
+            assertEquals(-1, zk.exists("/zookeeper/config", false).getAversion());
+            assertEquals(3, zk.getAllChildrenNumber("/"));
             List<String> sys = zk.getChildren("/zookeeper", false);
             Collections.sort(sys);
             assertEquals(List.of("config", "quota"), sys);
@@ -167,12 +175,13 @@ class NodeCompatTest {
         try (ServerUnderTest server = start(kind); ZooKeeper zk = Clients.connect(server.connectString())) {
             Stat cs = new Stat();
             zk.create("/box", null, OPEN, CreateMode.CONTAINER, cs);
-            assertEquals(Long.MIN_VALUE, cs.getEphemeralOwner());
+            // ZooKeeper hides the container and TTL owner encodings from clients
+            assertEquals(0, cs.getEphemeralOwner());
             zk.create("/box/item", null, OPEN, CreateMode.PERSISTENT);
             zk.create("/unused-box", null, OPEN, CreateMode.CONTAINER);
             Stat ts = new Stat();
             zk.create("/ttl", null, OPEN, CreateMode.PERSISTENT_WITH_TTL, ts, 300);
-            assertEquals(0xFF00000000000000L | 300, ts.getEphemeralOwner());
+            assertEquals(0, ts.getEphemeralOwner());
             // the stock client refuses a TTL of 0 before sending (the server-side check is in RawProtocolTest)
             assertThrows(IllegalArgumentException.class,
                     () -> zk.create("/ttl0", null, OPEN, CreateMode.PERSISTENT_WITH_TTL, new Stat(), 0));
