@@ -51,6 +51,11 @@ public final class Main {
             LOG.error("start-up failed", e);
             return 3;
         }
+        // SIGTERM/SIGINT are a requested stop: close cleanly and exit 0 (the JVM's default would exit
+        // 143/130). The shutdown hook still covers other exits.
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(server::close, "paddock-stop").start());
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "paddock-shutdown"));
         System.out.println("Paddock serving on " + server.connectString() + " (data in "
                 + config.dataDir().toAbsolutePath() + ")");
