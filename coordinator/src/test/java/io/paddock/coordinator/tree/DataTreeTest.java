@@ -1,0 +1,145 @@
+package io.paddock.coordinator.tree;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.paddock.coordinator.txn.Txn;
+import io.paddock.coordinator.txn.TxnEntry;
+import io.paddock.coordinator.wire.CreateModes;
+import io.paddock.coordinator.wire.ErrorCode;
+import io.paddock.coordinator.wire.EventType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.List;
+import java.util.Set;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.Test;
+
+class DataTreeTest {
+    private final DataTree tree = new DataTree();
+    private long zxid;
+
+    private ApplyResult apply(Txn txn) {
+        return tree.apply(++zxid, new TxnEntry(0x77, 1, 1000 + zxid, txn));
+    }
+
+    private ApplyResult create(String path, long owner, int parentCversion) {
+        return apply(new Txn.Create(path, new byte[] {1}, DataTree.OPEN_ACL, owner, parentCversion));
+    }
+
+    @Test
+    void freshTreeHasZooKeepersSystemNodes() {
+        assertEquals(4, tree.nodeCount());
+        assertEquals(-1, tree.get("/").stat().getCversion());
+        assertEquals(-2, tree.get("/zookeeper").stat().getCversion());
+        assertEquals(-1, tree.get("/zookeeper/config").aversion());
+        assertEquals(DataTree.READ_ACL, tree.get("/zookeeper/config").acl());
+        assertEquals(tree.get("/"), tree.get(""), "the empty path is the root");
+    }
+
+    @Test
+    void createSetDeleteMaintainStat() {
+        ApplyResult c = create("/a", 0, 1);
+        assertEquals(List.of(new WatchTrigger("/a", EventType.NODE_CREATED),
+                new WatchTrigger("/", EventType.NODE_CHILDREN_CHANGED)), c.triggers());
+        Stat s = c.stat();
+        assertEquals(1, s.getCzxid());
+        assertEquals(1, s.getMzxid());
+        assertEquals(1, s.getPzxid());
+        assertEquals(1001, s.getCtime());
+        apply(new Txn.SetData("/a", new byte[] {1, 2, 3}, 1));
+        Stat set = tree.get("/a").stat();
+        assertEquals(1, set.getVersion());
+        assertEquals(3, set.getDataLength());
+        assertEquals(2, set.getMzxid());
+        assertEquals(1002, set.getMtime());
+        create("/a/b", 0, 1);
+        assertEquals(1, tree.get("/a").stat().getCversion());
+        assertEquals(3, tree.get("/a").pzxid());
+        ApplyResult d = apply(new Txn.Delete("/a/b"));
+        assertEquals(List.of(new WatchTrigger("/a/b", EventType.NODE_DELETED),
+                new WatchTrigger("/a", EventType.NODE_CHILDREN_CHANGED)), d.triggers());
+        assertEquals(1, tree.get("/a").cversion(), "stored cversion counts creations only");
+        assertEquals(2, tree.get("/a").stat().getCversion(), "clients see creations + deletions");
+        assertEquals(4, tree.get("/a").pzxid());
+        assertNull(tree.get("/a/b"));
+    }
+
+    @Test
+    void closeSessionDeletesItsEphemeralsInOneTxn() {
+        apply(new Txn.CreateSession(0x77, 30000, new byte[16]));
+        create("/e1", 0x77, 1);
+        create("/e2", 0x77, 2);
+        create("/other", 0x88, 3);
+        assertEquals(Set.of("/e1", "/e2"), tree.ephemeralsOf(0x77));
+        ApplyResult r = apply(new Txn.CloseSession(0x77));
+        assertEquals(List.of(new WatchTrigger("/e1", EventType.NODE_DELETED),
+                new WatchTrigger("/", EventType.NODE_CHILDREN_CHANGED),
+                new WatchTrigger("/e2", EventType.NODE_DELETED),
+                new WatchTrigger("/", EventType.NODE_CHILDREN_CHANGED)), r.triggers());
+        assertNull(tree.get("/e1"));
+        assertNull(tree.get("/e2"));
+        assertEquals(Set.of(), tree.ephemeralsOf(0x77));
+        assertTrue(tree.get("/other") != null);
+        assertTrue(!tree.sessions().containsKey(0x77L));
+    }
+
+    @Test
+    void containersAndTtlAreIndexedAndHiddenFromClients() {
+        create("/box", CreateModes.CONTAINER_OWNER, 1);
+        create("/ttl", CreateModes.ttlOwner(5000), 2);
+        assertEquals(Set.of("/box"), tree.containers());
+        assertEquals(Set.of("/ttl"), tree.ttlNodes());
+        assertEquals(0, tree.get("/box").stat().getEphemeralOwner());
+        assertEquals(0, tree.get("/ttl").stat().getEphemeralOwner());
+        create("/box/x", 0, 1);
+        assertEquals(ErrorCode.NOT_EMPTY, apply(new Txn.DeleteContainer("/box")).err());
+        apply(new Txn.Delete("/box/x"));
+        assertEquals(ErrorCode.OK, apply(new Txn.DeleteContainer("/box")).err());
+        assertEquals(Set.of(), tree.containers());
+    }
+
+    @Test
+    void multiAppliesAllOpsAtOneZxid() {
+        ApplyResult r = apply(new Txn.Multi(List.of(
+                new Txn.Create("/m", null, DataTree.OPEN_ACL, 0, 1),
+                new Txn.SetData("/m", new byte[] {9}, 1),
+                new Txn.Check("/m", 1))));
+        assertEquals(3, r.multi().size());
+        assertEquals(1, tree.get("/m").czxid());
+        assertEquals(1, tree.get("/m").mzxid());
+        assertEquals(1, tree.get("/m").version());
+    }
+
+    @Test
+    void applyRefusesOutOfOrderZxids() {
+        create("/a", 0, 1);
+        assertThrows(IllegalStateException.class,
+                () -> tree.apply(1, new TxnEntry(0, 0, 0, new Txn.Delete("/a"))));
+    }
+
+    @Test
+    void imageRoundTripRebuildsChildrenAndIndexes() throws Exception {
+        apply(new Txn.CreateSession(0x77, 30000, new byte[] {1, 2}));
+        create("/a", 0, 1);
+        create("/a/e", 0x77, 1);
+        create("/c", CreateModes.CONTAINER_OWNER, 2);
+        apply(new Txn.SetAcl("/a", DataTree.READ_ACL, 1));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        tree.image().writeTo(new DataOutputStream(bytes));
+        DataTree copy = DataTree.fromImage(TreeImage.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))));
+        assertEquals(tree.lastZxid(), copy.lastZxid());
+        assertEquals(tree.nodeCount(), copy.nodeCount());
+        for (String p : List.of("/", "/a", "/a/e", "/c", "/zookeeper", "/zookeeper/config")) {
+            assertEquals(tree.get(p).stat(), copy.get(p).stat(), p);
+            assertEquals(tree.get(p).acl(), copy.get(p).acl(), p);
+        }
+        assertEquals(Set.of("/a/e"), copy.ephemeralsOf(0x77));
+        assertEquals(Set.of("/c"), copy.containers());
+        assertEquals(30000, copy.sessions().get(0x77L).timeoutMs());
+    }
+}
