@@ -38,13 +38,14 @@ public final class PaddockServer implements AutoCloseable {
     static final long STANDALONE_SERVER_ID = 1;
 
     private final ServerConfig config;
+    // Assigned once in the constructor; not final so a failed start can close what it opened.
     private final TxnLog log;
-    private final RequestPipeline pipeline;
-    private final GroupCommitter committer;
-    private final SnapshotScheduler snapshots;
-    private final ClientPortServer clientPort;
-    private final ScheduledExecutorService purgeTimer;
-    private final InetSocketAddress boundAddress;
+    private RequestPipeline pipeline;
+    private GroupCommitter committer;
+    private SnapshotScheduler snapshots;
+    private ClientPortServer clientPort;
+    private ScheduledExecutorService purgeTimer;
+    private InetSocketAddress boundAddress;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final long startedAtMs = System.currentTimeMillis();
     private volatile boolean failed;
@@ -63,8 +64,9 @@ public final class PaddockServer implements AutoCloseable {
         SnapshotStore snapshotStore = new SnapshotStore(dataDir.resolve(SNAPSHOT_DIR));
         this.log = TxnLog.open(logDir.resolve(LOG_DIR), new TxnLogOptions(config.preAllocSizeBytes(), config.forceSync(),
                 config.logSegmentBytes(), config.juteMaxBufferBytes() * 2 + 4096));
-        long start = System.nanoTime();
-        DataTree tree = recover(snapshotStore, log);
+        try {
+            long start = System.nanoTime();
+            DataTree tree = recover(snapshotStore, log);
         LOG.info("recovered {} nodes and {} sessions up to zxid 0x{} in {} ms", tree.nodeCount(),
                 tree.sessions().size(), Long.toHexString(tree.lastZxid()), (System.nanoTime() - start) / 1_000_000);
 
@@ -93,6 +95,10 @@ public final class PaddockServer implements AutoCloseable {
         FourLetterWords words = new FourLetterWords(config, pipeline, this::uptimeMs, clientPortStatus());
         this.boundAddress = clientPort.start(config.clientBindAddress(), pipeline, words, config.maxClientCnxns(),
                 config.juteMaxBufferBytes(), config.juteMaxBufferBytes());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            closeQuietly(clientPort, pipeline, committer, snapshots, purgeTimer == null ? null : purgeTimer::shutdownNow, log);
+            throw e;
+        }
     }
 
     private FourLetterWords.PortStatus clientPortStatus() {
@@ -105,6 +111,19 @@ public final class PaddockServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted during start-up", e);
+        }
+    }
+
+    /** Undoes a partial start so a failed start leaves no threads or open files behind. */
+    private static void closeQuietly(AutoCloseable... parts) {
+        for (AutoCloseable c : parts) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("cleanup after failed start", e);
+                }
+            }
         }
     }
 
@@ -148,6 +167,16 @@ public final class PaddockServer implements AutoCloseable {
         failed = true;
         LOG.error("fatal storage error: closing the client port; the server must be restarted");
         new Thread(this::close, "paddock-fatal-stop").start();
+    }
+
+    /** Purges old snapshots and the log segments they no longer need now (what autopurge does hourly). */
+    public void purgeNow() {
+        snapshots.purge(config.snapRetainCount());
+    }
+
+    /** Zxid of the last snapshot written since start, or -1. */
+    public long lastSnapshotZxid() {
+        return snapshots.lastSnapshotZxid();
     }
 
     public InetSocketAddress clientAddress() {
