@@ -42,6 +42,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     private volatile boolean sendReadOnlyFlag;
     private io.netty.util.concurrent.ScheduledFuture<?> sessionlessTimeout;
     private final long sessionlessTimeoutMs;
+    private final long maxPendingReplyBytes;
     private volatile boolean closed;
 
     ClientChannelHandler(RequestPipeline pipeline, FourLetterWords fourLetterWords, int maxBuffer,
@@ -50,6 +51,8 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
         this.fourLetterWords = fourLetterWords;
         this.maxBuffer = maxBuffer;
         this.sessionlessTimeoutMs = sessionlessTimeoutMs;
+        // Room for a few maximal replies plus a large burst of notifications.
+        this.maxPendingReplyBytes = Math.max(64L << 20, 8L * maxBuffer);
     }
 
     @Override
@@ -167,28 +170,41 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void sendReply(ReplyHeader header, Record body) {
-        if (channel == null || closed) {
-            return;
+        if (writable()) {
+            channel.writeAndFlush(Jute.replyFrame(channel.alloc(), header, body), channel.voidPromise());
         }
-        channel.writeAndFlush(Jute.replyFrame(channel.alloc(), header, body), channel.voidPromise());
     }
 
     @Override
     public void sendMultiReply(ReplyHeader header, List<MultiCodec.Result> results) {
-        if (channel == null || closed) {
-            return;
+        if (writable()) {
+            channel.writeAndFlush(MultiCodec.replyFrame(channel.alloc(), header, results), channel.voidPromise());
         }
-        channel.writeAndFlush(MultiCodec.replyFrame(channel.alloc(), header, results), channel.voidPromise());
     }
 
     @Override
     public void deliverEvent(int eventType, String path, long zxid) {
-        if (channel == null || closed) {
-            return;
+        if (writable()) {
+            WatcherEvent event = new WatcherEvent(eventType, EventType.STATE_SYNC_CONNECTED, path);
+            channel.writeAndFlush(Jute.replyFrame(channel.alloc(), new ReplyHeader(-1, zxid, 0), event),
+                    channel.voidPromise());
         }
-        WatcherEvent event = new WatcherEvent(eventType, EventType.STATE_SYNC_CONNECTED, path);
-        channel.writeAndFlush(Jute.replyFrame(channel.alloc(), new ReplyHeader(-1, zxid, 0), event),
-                channel.voidPromise());
+    }
+
+    /**
+     * False when the connection is gone, or when the client has stopped reading and its unsent
+     * replies exceed the bound: such a connection is closed rather than allowed to grow the heap.
+     */
+    private boolean writable() {
+        if (channel == null || closed) {
+            return false;
+        }
+        var outbound = channel.unsafe().outboundBuffer();
+        if (outbound != null && outbound.totalPendingWriteBytes() > maxPendingReplyBytes) {
+            close("client is not reading its replies (" + outbound.totalPendingWriteBytes() + " bytes unsent)");
+            return false;
+        }
+        return true;
     }
 
     @Override
