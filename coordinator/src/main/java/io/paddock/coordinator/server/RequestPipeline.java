@@ -55,7 +55,6 @@ public final class RequestPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
     private static final int PING_XID = -2;
     private static final int AUTH_XID = -4;
-    private static final int SET_WATCHES_XID = -8;
     /** Body marker: the request body could not be decoded (answered with MARSHALLING_ERROR). */
     public static final Object MALFORMED = new Object();
     /** Body marker: an opcode a client may not send (answered with UNIMPLEMENTED, then closed). */
@@ -417,8 +416,8 @@ public final class RequestPipeline implements AutoCloseable {
             return;
         }
         ReadHandler.Reply reply = reads.execute(st.conn, st.sessionId, st.auth, req.op, req.request);
-        int xid = req.op == OpCode.SET_WATCHES || req.op == OpCode.SET_WATCHES2 ? SET_WATCHES_XID : req.xid;
-        send(st, new ReplyHeader(xid, tree.lastZxid(), reply.err()), reply.body());
+        // Every reply echoes the request's xid (SetWatches included: 3.9 clients number it normally).
+        send(st, new ReplyHeader(req.xid, tree.lastZxid(), reply.err()), reply.body());
     }
 
     // ================================================================== writes
