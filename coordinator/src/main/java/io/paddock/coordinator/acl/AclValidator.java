@@ -57,7 +57,7 @@ public final class AclValidator {
                 result.add(a);
             } else if (scheme.equals("auth")) {
                 boolean expanded = false;
-                for (Id held : auth.idsView()) {
+                for (Id held : auth.ids()) {
                     AuthProvider p = registry.provider(held.getScheme()).orElse(null);
                     if (p != null && p.isAuthenticated()) {
                         result.add(new ACL(a.getPerms(), new Id(held.getScheme(), held.getId())));

@@ -47,13 +47,18 @@ public final class AuthInfo {
         return clientAddress;
     }
 
-    /** Copies of the ids, in the order they were gained (the ip id first). */
+    /**
+     * Copies of the ids in the order ZooKeeper reports them (whoAmI) and expands them (the "auth"
+     * ACL scheme). ZooKeeper keeps a connection's ids in a set backed by a ConcurrentHashMap, so its
+     * order follows the ids' hash codes; inserting the same jute Ids in the same order into the same
+     * kind of set reproduces that order exactly.
+     */
     public List<Id> ids() {
-        List<Id> copy = new ArrayList<>(ids.size());
+        java.util.Set<Id> zkOrder = java.util.concurrent.ConcurrentHashMap.newKeySet();
         for (Id id : ids) {
-            copy.add(new Id(id.getScheme(), id.getId()));
+            zkOrder.add(new Id(id.getScheme(), id.getId()));
         }
-        return copy;
+        return new ArrayList<>(zkOrder);
     }
 
     public boolean contains(String scheme, String id) {

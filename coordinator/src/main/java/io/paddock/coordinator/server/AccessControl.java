@@ -52,7 +52,12 @@ final class AccessControl {
     /** The connection's credentials after an addauth, or null when authentication failed. */
     AuthInfo authenticate(AuthInfo auth, String scheme, byte[] data, String clientIp) {
         try {
-            return registry.addAuth(auth, scheme, data);
+            AuthInfo updated = registry.addAuth(auth, scheme, data);
+            // ZooKeeper marks a super-user connection with an extra ("super", "") id, visible in whoAmI.
+            if (registry.isSuper(updated)) {
+                updated = updated.plus(new Id("super", ""));
+            }
+            return updated;
         } catch (AuthFailedException e) {
             return null;
         }

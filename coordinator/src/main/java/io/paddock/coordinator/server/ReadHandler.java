@@ -80,6 +80,10 @@ final class ReadHandler {
                     return Reply.error(ErrorCode.BAD_ARGUMENTS);
                 }
                 ZNode node = tree.get(r.getPath());
+                // exists needs READ on a node that exists (and then leaves no watch without it)
+                if (node != null && !access.allowed(auth, node.acl(), READ)) {
+                    return Reply.error(ErrorCode.NO_AUTH);
+                }
                 if (r.getWatch()) {
                     watches.add(conn, r.getPath(), WatchKind.DATA);
                 }

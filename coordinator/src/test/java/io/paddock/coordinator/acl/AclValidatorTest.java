@@ -47,7 +47,9 @@ class AclValidatorTest {
     @Test
     void authExpandsToEveryAuthenticatedIdButNotIp() throws Exception {
         AuthInfo two = withDigests("alice:pw", "bob:pw");
-        assertEquals(list(e(31, "digest", alice), e(31, "digest", bob)), validator.fixup(Acls.creatorAllAcl(), two));
+        // ZooKeeper's order: its hash-based set of ids puts bob before alice (AclCompatTest checks the
+        // same case against the real server)
+        assertEquals(list(e(31, "digest", bob), e(31, "digest", alice)), validator.fixup(Acls.creatorAllAcl(), two));
         assertEquals(list(e(5, "digest", alice)), validator.fixup(list(e(5, "auth", "ignored")), withDigests("alice:pw")));
     }
 

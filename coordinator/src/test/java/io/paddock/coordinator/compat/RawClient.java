@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -300,7 +299,4 @@ final class RawClient implements AutoCloseable {
         }
     }
 
-    static EOFException eof(String what) {
-        return new EOFException(what);
-    }
 }
