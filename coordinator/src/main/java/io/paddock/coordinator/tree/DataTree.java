@@ -35,6 +35,7 @@ public final class DataTree {
     private final Set<String> containers = new HashSet<>();
     private final Set<String> ttls = new HashSet<>();
     private final Map<Long, SessionRecord> sessions = new LinkedHashMap<>();
+    private final QuotaTracker quotas = new QuotaTracker();
     private long lastZxid;
 
     /** The durable facts about a session: its negotiated timeout and password. */
@@ -166,6 +167,7 @@ public final class DataTree {
             }
             ZNode updated = node.withData(s.data(), s.newVersion(), zxid, time);
             nodes.put(s.path(), updated);
+            quotas.changed(nodes, s.path(), 0, (long) updated.dataLength() - node.dataLength());
             triggers.add(new WatchTrigger(s.path(), EventType.NODE_DATA_CHANGED));
             return new ApplyResult(ErrorCode.OK, s.path(), updated.stat(), null, List.of());
         } else if (txn instanceof Txn.SetAcl s) {
@@ -218,6 +220,9 @@ public final class DataTree {
         nodes.put(parentPath, parent.withChildChange(c.parentCversion(), zxid));
         nodes.put(c.path(), node);
         indexOwner(c.path(), c.ephemeralOwner());
+        quotas.created(nodes, c.path(), name);
+        quotas.changed(nodes, c.path(), 1, node.dataLength());
+        node = nodes.get(c.path());
         triggers.add(new WatchTrigger(c.path(), EventType.NODE_CREATED));
         triggers.add(new WatchTrigger(parentPath, EventType.NODE_CHILDREN_CHANGED));
         return new ApplyResult(ErrorCode.OK, c.path(), node.stat(), null, List.of());
@@ -261,6 +266,8 @@ public final class DataTree {
                 }
             }
         }
+        quotas.deleted(path, PathUtil.name(path));
+        quotas.changed(nodes, path, -1, -node.dataLength());
         triggers.add(new WatchTrigger(path, EventType.NODE_DELETED));
         triggers.add(new WatchTrigger(parentPath, EventType.NODE_CHILDREN_CHANGED));
         return new ApplyResult(ErrorCode.OK, path, null, null, List.of());
@@ -313,6 +320,7 @@ public final class DataTree {
         for (SessionRecord s : image.sessions()) {
             tree.sessions.put(s.sessionId(), s);
         }
+        tree.quotas.rebuild(tree.nodes);
         tree.lastZxid = image.lastZxid();
         return tree;
     }

@@ -52,6 +52,7 @@ import org.apache.curator.framework.recipes.shared.SharedCountListener;
 import org.apache.curator.framework.recipes.shared.SharedCountReader;
 import org.apache.curator.framework.recipes.shared.VersionedValue;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.CreateMode;
@@ -316,7 +317,7 @@ class CuratorRecipesTest {
         int each = 25;
         List<DistributedAtomicLong> counters = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            counters.add(new DistributedAtomicLong(curator(server), path, new ExponentialBackoffRetry(5, 29, 50),
+            counters.add(new DistributedAtomicLong(curator(server), path, new BoundedExponentialBackoffRetry(5, 50, 29),
                     PromotedToLock.builder().lockPath("/counters/lock")
                             .retryPolicy(new RetryNTimes(10, 20)).timeout(WAIT_S, TimeUnit.SECONDS).build()));
         }

@@ -1,37 +1,36 @@
 package io.paddock.coordinator.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.Writer;
+import java.lang.reflect.Field;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.util.Base64;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
-import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.Date;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
@@ -45,10 +44,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The stock command line client ({@link ZooKeeperMain}, what {@code zkCli.sh} runs) driven in-process
- * against both servers. Every command's stdout, stderr and exit code is captured and asserted
- * exactly; values that legitimately differ between runs (zxids, times, session ids) are taken from
- * the stock API client so the expected text is still exact.
+ * The stock command line client ({@link ZooKeeperMain}, what {@code zkCli.sh} runs) against both
+ * servers: one CLI session per {@link Shell}, commands fed one line at a time through
+ * {@code executeLine}. Every command's stdout, stderr and exit code is captured and asserted exactly
+ * as ZooKeeper prints them; values that legitimately differ between runs (zxids, times, session ids)
+ * are taken from the stock API client, so the expected text is still exact.
  */
 class ZkCliTest {
 
@@ -401,7 +401,7 @@ class ZkCliTest {
     /** One command's captured stdout, stderr and the CLI's exit code after it. */
     record Out(String out, String err, int exit) {}
 
-    /** Passes writes from one thread to a buffer and everything else (server logs) to the real stream. */
+    /** Passes writes from the creating thread to a buffer and any other thread's to the real stream. */
     private static final class ThreadTee extends OutputStream {
         private final Thread owner = Thread.currentThread();
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -558,60 +558,12 @@ class ZkCliTest {
                     org.slf4j.LoggerFactory.class}) {
                 entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
             }
-            try {
-                Class<?> parser = Class.forName("org.apache.commons.cli.DefaultParser");
-                entries.add(Path.of(parser.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-            } catch (ClassNotFoundException notOnTestClasspath) {
-                Path jar = commonsCliJar();
-                assumeTrue(jar != null, "commons-cli (needed by ZooKeeperMain, 'provided' in ZooKeeper's pom) not found;"
-                        + " add it as a test dependency or set -Dpaddock.commonsCliJar");
-                entries.add(jar.toString());
-            }
+            // commons-cli is 'provided' in ZooKeeper's pom; this project declares it as a test dependency
+            Class<?> parser = Class.forName("org.apache.commons.cli.DefaultParser");
+            entries.add(Path.of(parser.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
             return String.join(File.pathSeparator, entries);
         }
 
-        /** commons-cli: -Dpaddock.commonsCliJar, else the local Maven repository ZooKeeper came from, else the OS copy. */
-        private static Path commonsCliJar() throws Exception {
-            String explicit = System.getProperty("paddock.commonsCliJar");
-            if (explicit != null && Files.isRegularFile(Path.of(explicit))) {
-                return Path.of(explicit);
-            }
-            // .../repository/org/apache/zookeeper/zookeeper/<v>/zookeeper-<v>.jar -> .../repository
-            Path zkJar = Path.of(ZooKeeper.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path repo = zkJar.getParent();
-            for (int i = 0; i < 4 && repo != null; i++) {
-                repo = repo.getParent();
-            }
-            if (repo != null) {
-                Path versions = repo.resolve("commons-cli").resolve("commons-cli");
-                if (Files.isDirectory(versions)) {
-                    List<Path> jars = new ArrayList<>();
-                    try (var dirs = Files.list(versions)) {
-                        for (Path v : (Iterable<Path>) dirs::iterator) {
-                            Path jar = v.resolve("commons-cli-" + v.getFileName() + ".jar");
-                            // DefaultParser, which the CLI commands use, arrived in 1.3
-                            if (Files.isRegularFile(jar) && v.getFileName().toString().matches("1\\.([3-9]|\\d\\d).*")) {
-                                jars.add(jar);
-                            }
-                        }
-                    }
-                    jars.sort(Comparator.comparing(j -> versionKey(j.getParent().getFileName().toString())));
-                    if (!jars.isEmpty()) {
-                        return jars.get(jars.size() - 1);
-                    }
-                }
-            }
-            Path os = Path.of("/usr/share/java/commons-cli.jar");
-            return Files.isRegularFile(os) ? os : null;
-        }
-
-        private static String versionKey(String v) {
-            StringBuilder sb = new StringBuilder();
-            for (String part : v.split("[.-]")) {
-                sb.append(part.matches("\\d+") ? String.format("%06d", Integer.parseInt(part)) : part).append('.');
-            }
-            return sb.toString();
-        }
     }
 
     /** The child JVM: one zkCli session, one command line per input line, one encoded answer per line. */
