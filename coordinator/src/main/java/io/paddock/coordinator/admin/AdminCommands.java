@@ -6,13 +6,11 @@ import io.paddock.coordinator.tree.DataTree;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.net.InetAddress;
-import java.text.SimpleDateFormat;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TimeZone;
 import java.util.TreeMap;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -29,11 +27,33 @@ public final class AdminCommands {
     private final ServerConfig config;
     private final LongSupplier uptimeMs;
     private final IntSupplier openConnections;
+    private final IntSupplier boundPort;
+    /** ZooKeeper's default trace mask; gtmk/stmk read and set it (it gates nothing here). */
+    private volatile long traceMask = 306;
 
-    public AdminCommands(ServerConfig config, LongSupplier uptimeMs, IntSupplier openConnections) {
+    public AdminCommands(ServerConfig config, LongSupplier uptimeMs, IntSupplier openConnections, IntSupplier boundPort) {
         this.config = config;
         this.uptimeMs = uptimeMs;
         this.openConnections = openConnections;
+        this.boundPort = boundPort;
+    }
+
+    /** stmk: sets the trace mask from the 8 bytes after the word and prints it. */
+    public String setTraceMask(long mask) {
+        traceMask = mask;
+        return Long.toString(mask);
+    }
+
+    /** ZooKeeper prints averages as Java doubles rounded to 4 decimals ("0.0", "8.875", "1.3333"). */
+    static String avg(double v) {
+        return Double.toString(Math.round(v * 10000.0) / 10000.0);
+    }
+
+    /** " /127.0.0.1:5555[1](queued=0,recved=3,sent=2" as ZooKeeper's dumpConnectionInfo starts. */
+    private static void connectionPrefix(StringBuilder sb, ServerView.Connection c) {
+        sb.append(" /").append(c.remoteAddress()).append('[').append(c.fourLetterWord() ? "0" : "1")
+                .append("](queued=").append(c.queued()).append(",recved=").append(c.received())
+                .append(",sent=").append(c.sent());
     }
 
     public String render(String word, ServerView v) {
@@ -51,6 +71,7 @@ public final class AdminCommands {
             case "dump" -> dump(v);
             case "isro" -> "rw";
             case "dirs" -> dirs();
+            case "gtmk" -> Long.toString(traceMask);
             default -> word + " is not supported by this server.\n";
         };
     }
@@ -61,14 +82,14 @@ public final class AdminCommands {
         if (withClients) {
             sb.append("Clients:\n");
             for (ServerView.Connection c : v.connections()) {
-                sb.append(" /").append(c.remoteAddress()).append("[1](queued=").append(c.queued())
-                        .append(",recved=").append(c.received()).append(",sent=").append(c.sent()).append(")\n");
+                connectionPrefix(sb, c);
+                sb.append(")\n");
             }
             sb.append('\n');
         }
         ServerView.Stats s = v.stats();
         sb.append("Latency min/avg/max: ").append(s.minLatencyMs()).append('/')
-                .append(String.format("%.4f", s.avgLatencyMs())).append('/').append(s.maxLatencyMs()).append('\n');
+                .append(avg(s.avgLatencyMs())).append('/').append(s.maxLatencyMs()).append('\n');
         sb.append("Received: ").append(s.packetsReceived()).append('\n');
         sb.append("Sent: ").append(s.packetsSent()).append('\n');
         sb.append("Connections: ").append(v.connections().size()).append('\n');
@@ -94,7 +115,7 @@ public final class AdminCommands {
         m.put("zk_server_state", "standalone");
         m.put("zk_ephemerals_count", v.ephemeralCount());
         m.put("zk_num_alive_connections", v.connections().size());
-        m.put("zk_avg_latency", String.format("%.4f", s.avgLatencyMs()));
+        m.put("zk_avg_latency", avg(s.avgLatencyMs()));
         m.put("zk_outstanding_requests", v.outstandingRequests());
         m.put("zk_znode_count", zkNodeCount(v));
         m.put("zk_global_sessions", v.sessionCount());
@@ -121,8 +142,8 @@ public final class AdminCommands {
 
     private String conf() {
         StringBuilder sb = new StringBuilder();
-        sb.append("clientPort=").append(config.clientPort()).append('\n');
-        sb.append("clientPortAddress=").append(config.clientBindAddress()).append('\n');
+        sb.append("clientPort=").append(boundPort.getAsInt()).append('\n');
+        sb.append("secureClientPort=-1\n");
         sb.append("dataDir=").append(config.dataDir().toAbsolutePath()).append('\n');
         sb.append("dataDirSize=").append(DirSize.of(config.dataDir())).append('\n');
         sb.append("dataLogDir=").append(config.dataLogDir().toAbsolutePath()).append('\n');
@@ -138,17 +159,19 @@ public final class AdminCommands {
 
     private String cons(ServerView v) {
         StringBuilder sb = new StringBuilder();
-        SimpleDateFormat fmt = new SimpleDateFormat("dd/MM/yy HH:mm:ss.SSS");
-        fmt.setTimeZone(TimeZone.getTimeZone("UTC"));
         for (ServerView.Connection c : v.connections()) {
-            sb.append(" /").append(c.remoteAddress()).append("[1](queued=").append(c.queued())
-                    .append(",recved=").append(c.received()).append(",sent=").append(c.sent());
+            connectionPrefix(sb, c);
             if (c.sessionId() != 0) {
                 sb.append(",sid=0x").append(Long.toHexString(c.sessionId()))
-                        .append(",lop=NA,est=").append(c.connectedAtMs())
-                        .append(",to=").append(c.timeoutMs())
-                        .append(",lzxid=0x").append(Long.toHexString(c.lastZxid()))
-                        .append(",lresp=0,llat=").append(c.lastLatencyMs())
+                        .append(",lop=").append(c.lastOp())
+                        .append(",est=").append(c.connectedAtMs())
+                        .append(",to=").append(c.timeoutMs());
+                if (c.lastCxid() >= 0) {
+                    sb.append(",lcxid=0x").append(Integer.toHexString(c.lastCxid()));
+                }
+                sb.append(",lzxid=0x").append(Long.toHexString(c.lastZxid()))
+                        .append(",lresp=").append(c.lastResponseMs())
+                        .append(",llat=").append(c.lastLatencyMs())
                         .append(",minlat=").append(c.minLatencyMs())
                         .append(",avglat=").append(c.avgLatencyMs())
                         .append(",maxlat=").append(c.maxLatencyMs());
@@ -182,8 +205,8 @@ public final class AdminCommands {
     }
 
     private String wchs(ServerView v) {
-        return v.watchingConnections() + " connections watching " + v.watchedPaths() + " paths\n"
-                + "Total watches:" + v.watchCount() + "\n";
+        return v.dataWatches().connections() + " connections watching " + v.dataWatches().paths() + " paths\n"
+                + "Total watches:" + v.dataWatches().watches() + "\n";
     }
 
     private String wchc(ServerView v) {
@@ -198,7 +221,7 @@ public final class AdminCommands {
                 sb.append('\t').append(p).append('\n');
             }
         }
-        return sb.toString();
+        return sb.append('\n').toString();
     }
 
     private String wchp(ServerView v) {
@@ -216,24 +239,42 @@ public final class AdminCommands {
             sb.append(p).append('\n');
             ids.forEach(id -> sb.append("\t0x").append(Long.toHexString(id)).append('\n'));
         });
-        return sb.toString();
+        return sb.append('\n').toString();
     }
 
     private String dump(ServerView v) {
         StringBuilder sb = new StringBuilder("SessionTracker dump:\n");
-        sb.append("Session Sets (").append(v.sessions().size()).append(")/(").append(v.sessions().size())
-                .append("):\n");
-        for (DataTree.SessionRecord s : v.sessions().values()) {
-            sb.append("0x").append(Long.toHexString(s.sessionId())).append('\t').append(s.timeoutMs()).append("ms\n");
-        }
+        int sessions = v.expiryBuckets().values().stream().mapToInt(List::size).sum();
+        sb.append("Session Sets (").append(v.expiryBuckets().size()).append(")/(").append(sessions).append("):\n");
+        v.expiryBuckets().forEach((at, ids) -> {
+            sb.append(ids.size()).append(" expire at ").append(new Date(at)).append(":\n");
+            ids.forEach(id -> sb.append("\t0x").append(Long.toHexString(id)).append('\n'));
+        });
         sb.append("ephemeral nodes dump:\n");
         sb.append("Sessions with Ephemerals (").append(v.ephemeralsBySession().size()).append("):\n");
         for (Map.Entry<Long, Set<String>> e : new TreeMap<>(v.ephemeralsBySession()).entrySet()) {
             sb.append("0x").append(Long.toHexString(e.getKey())).append(":\n");
             e.getValue().stream().sorted().forEach(p -> sb.append('\t').append(p).append('\n'));
         }
+        // Connections grouped by when their session would expire (sessionless ones by their handshake deadline).
+        Map<Long, List<ServerView.Connection>> byExpiry = new TreeMap<>();
+        for (ServerView.Connection c : v.connections()) {
+            long at = -1;
+            for (Map.Entry<Long, List<Long>> b : v.expiryBuckets().entrySet()) {
+                if (b.getValue().contains(c.sessionId())) {
+                    at = b.getKey();
+                }
+            }
+            byExpiry.computeIfAbsent(at < 0 ? c.connectedAtMs() + 10_000 : at, k -> new ArrayList<>()).add(c);
+        }
         sb.append("Connections dump:\n");
-        sb.append("Connections Sets (").append(openConnections.getAsInt()).append(")\n");
+        sb.append("Connections Sets (").append(byExpiry.size()).append(")/(").append(v.connections().size())
+                .append("):\n");
+        byExpiry.forEach((at, conns) -> {
+            sb.append(conns.size()).append(" expire at ").append(new Date(at)).append(":\n");
+            conns.forEach(c -> sb.append("\tip: /").append(c.remoteAddress()).append(" sessionId: 0x")
+                    .append(Long.toHexString(c.sessionId())).append('\n'));
+        });
         return sb.toString();
     }
 

@@ -78,7 +78,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FourLetterWord word) {
-            fourLetterWords.answer(word.word(), this, ctx.channel());
+            fourLetterWords.answer(word, this, ctx.channel());
             return;
         }
         ByteBuf frame = (ByteBuf) msg;

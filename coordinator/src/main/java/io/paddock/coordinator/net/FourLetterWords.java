@@ -7,6 +7,7 @@ import io.paddock.coordinator.admin.AdminCommands;
 import io.paddock.coordinator.server.RequestPipeline;
 import io.paddock.coordinator.server.ServerConfig;
 import io.paddock.coordinator.server.ServerView;
+import io.paddock.coordinator.wire.FourLetterWord;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -29,13 +30,16 @@ public final class FourLetterWords {
     private final RequestPipeline pipeline;
     private final AdminCommands commands;
 
-    public FourLetterWords(ServerConfig config, RequestPipeline pipeline, LongSupplier uptimeMs, PortStatus port) {
+    public FourLetterWords(ServerConfig config, RequestPipeline pipeline, LongSupplier uptimeMs, PortStatus port,
+                           java.util.function.IntSupplier boundPort) {
         this.config = config;
         this.pipeline = pipeline;
-        this.commands = new AdminCommands(config, uptimeMs, port::openConnections);
+        this.commands = new AdminCommands(config, uptimeMs, port::openConnections, boundPort);
     }
 
-    void answer(String word, ClientChannelHandler conn, Channel channel) {
+    void answer(FourLetterWord fw, ClientChannelHandler conn, Channel channel) {
+        String word = fw.word();
+        pipeline.fourLetterWordReceived(conn);
         if (!config.fourLetterWordEnabled(word)) {
             write(channel, word + " is not executed because it is not in the whitelist.\n");
             return;
@@ -43,6 +47,14 @@ public final class FourLetterWords {
         LOG.debug("four-letter word {} from {}", word, conn.remoteAddress());
         if ("ruok".equals(word)) {
             write(channel, "imok");
+            return;
+        }
+        if ("stmk".equals(word)) {
+            if (fw.argument() == null) {
+                channel.close();
+            } else {
+                write(channel, commands.setTraceMask(fw.argument()));
+            }
             return;
         }
         pipeline.inspect(view -> render(word, view))

@@ -14,6 +14,12 @@ final class ConnectionState {
     int timeoutMs;
     AuthInfo auth;
     boolean closing;
+    /** Until its createSession txn applies, a new session's requests wait here (ZooKeeper stops reading). */
+    java.util.List<Runnable> parkedUntilSession;
+    boolean fourLetterWord;
+    String lastOp = "NA";
+    int lastCxid = -1;
+    long lastResponseMs;
     final ArrayDeque<InFlight> inflight = new ArrayDeque<>();
     long packetsReceived;
     long packetsSent;

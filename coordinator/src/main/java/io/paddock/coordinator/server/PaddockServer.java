@@ -92,7 +92,8 @@ public final class PaddockServer implements AutoCloseable {
         }
 
         this.clientPort = new ClientPortServer(Math.max(2, Runtime.getRuntime().availableProcessors()));
-        FourLetterWords words = new FourLetterWords(config, pipeline, this::uptimeMs, clientPortStatus());
+        FourLetterWords words = new FourLetterWords(config, pipeline, this::uptimeMs, clientPortStatus(),
+                () -> boundAddress == null ? config.clientPort() : boundAddress.getPort());
         this.boundAddress = clientPort.start(config.clientBindAddress(), pipeline, words, config.maxClientCnxns(),
                 config.juteMaxBufferBytes(), config.juteMaxBufferBytes());
         } catch (IOException | InterruptedException | RuntimeException e) {

@@ -150,6 +150,18 @@ public final class RequestPipeline implements AutoCloseable {
         return result;
     }
 
+    /** A four-letter word arrived on this connection (it shows in stat/cons as ZooKeeper shows it). */
+    public void fourLetterWordReceived(ClientConnection conn) {
+        run(() -> {
+            ConnectionState st = connections.get(conn);
+            if (st != null) {
+                st.fourLetterWord = true;
+                st.packetsReceived++;
+                stats.packetsReceived++;
+            }
+        });
+    }
+
     /** Resets the request counters (srst). */
     public void resetStats() {
         run(stats::reset);
@@ -214,6 +226,8 @@ public final class RequestPipeline implements AutoCloseable {
             tracker.add(sessionId, timeout, now);
             st.sessionId = sessionId;
             st.timeoutMs = timeout;
+            st.packetsReceived++;
+            st.parkedUntilSession = new ArrayList<>();
             bySession.put(sessionId, st);
             long zxid = ++lastAssignedZxid;
             TxnEntry entry = new TxnEntry(sessionId, 0, System.currentTimeMillis(),
@@ -244,6 +258,8 @@ public final class RequestPipeline implements AutoCloseable {
         tracker.add(sessionId, timeout, now);
         st.sessionId = sessionId;
         st.timeoutMs = timeout;
+        st.packetsReceived++;
+        st.lastOp = "SESS";
         conn.sendConnectResponse(new ConnectResponse(0, timeout, sessionId, record.password(), false), false);
     }
 
@@ -292,6 +308,10 @@ public final class RequestPipeline implements AutoCloseable {
     private void handleRequest(ClientConnection conn, int xid, int op, Object body) {
         ConnectionState st = connections.get(conn);
         if (st == null || st.sessionId == 0 || st.closing) {
+            return;
+        }
+        if (st.parkedUntilSession != null) {
+            st.parkedUntilSession.add(() -> handleRequest(conn, xid, op, body));
             return;
         }
         st.packetsReceived++;
@@ -377,6 +397,10 @@ public final class RequestPipeline implements AutoCloseable {
                 outstanding--;
                 executeRead(st, head);
             }
+            st.lastOp = LastOp.of(head.op);
+            if (head.xid >= 0) {
+                st.lastCxid = head.xid;
+            }
             long latency = System.currentTimeMillis() - head.receivedMs;
             st.recordLatency(latency);
             stats.recordLatency(latency);
@@ -438,8 +462,17 @@ public final class RequestPipeline implements AutoCloseable {
             }
             Txn txn = p.entry().txn();
             if (txn instanceof Txn.CreateSession) {
-                if (p.origin() != null && !p.origin().closing) {
-                    p.origin().conn.sendConnectResponse(p.connectResponse(), false);
+                ConnectionState origin = p.origin();
+                if (origin != null && !origin.closing) {
+                    origin.lastOp = "SESS";
+                    origin.packetsSent++;
+                    origin.lastZxidSent = p.zxid();
+                    origin.conn.sendConnectResponse(p.connectResponse(), false);
+                    List<Runnable> parked = origin.parkedUntilSession;
+                    origin.parkedUntilSession = null;
+                    if (parked != null) {
+                        parked.forEach(Runnable::run);
+                    }
                 }
             } else if (txn instanceof Txn.CloseSession c) {
                 sessionClosed(c.sessionId(), p);
@@ -517,6 +550,7 @@ public final class RequestPipeline implements AutoCloseable {
     }
 
     private void send(ConnectionState st, ReplyHeader header, Record body) {
+        st.lastResponseMs = monotonicMs();
         st.packetsSent++;
         st.lastZxidSent = header.getZxid();
         stats.packetsSent++;
@@ -524,6 +558,7 @@ public final class RequestPipeline implements AutoCloseable {
     }
 
     private void sendMulti(ConnectionState st, ReplyHeader header, List<MultiCodec.Result> results) {
+        st.lastResponseMs = monotonicMs();
         st.packetsSent++;
         st.lastZxidSent = header.getZxid();
         stats.packetsSent++;
@@ -538,7 +573,8 @@ public final class RequestPipeline implements AutoCloseable {
             conns.add(new ServerView.Connection(st.conn.remoteAddress(), st.sessionId, st.timeoutMs,
                     st.inflight.size(), st.packetsReceived, st.packetsSent, st.lastZxidSent, st.lastLatencyMs,
                     st.completed == 0 ? 0 : st.minLatencyMs, st.completed == 0 ? 0 : st.totalLatencyMs / st.completed,
-                    st.maxLatencyMs, st.connectedAtMs, st.conn));
+                    st.maxLatencyMs, st.connectedAtMs, st.conn, st.fourLetterWord, st.lastOp, st.lastCxid,
+                    st.lastResponseMs));
         }
         Map<Long, Set<String>> ephemerals = new HashMap<>();
         for (long sessionId : tree.sessions().keySet()) {
@@ -548,8 +584,8 @@ public final class RequestPipeline implements AutoCloseable {
             }
         }
         return new ServerView(tree.lastZxid(), tree.nodeCount(), tree.approximateDataSize(), tree.ephemeralCount(),
-                tree.sessions().size(), outstanding, watches.watchCount(), watches.watchedPathCount(),
-                watches.connectionCount(), watches.pathsBySink(), conns, ephemerals, Map.copyOf(tree.sessions()),
+                tree.sessions().size(), outstanding, watches.watchCount(), watches.dataWatchSummary(),
+                watches.dataPathsBySink(), conns, ephemerals, Map.copyOf(tree.sessions()), tracker.buckets(),
                 new ServerView.Stats(stats.packetsReceived, stats.packetsSent,
                         stats.completed == 0 ? 0 : stats.minLatencyMs,
                         stats.completed == 0 ? 0.0 : (double) stats.totalLatencyMs / stats.completed,

@@ -134,4 +134,11 @@ public final class SessionTracker {
     public int size() {
         return sessions.size();
     }
+
+    /** Expiry bucket boundary to the sessions in it, for the dump command. */
+    public java.util.SortedMap<Long, List<Long>> buckets() {
+        java.util.SortedMap<Long, List<Long>> out = new TreeMap<>();
+        buckets.forEach((k, v) -> out.put(k, List.copyOf(v)));
+        return out;
+    }
 }

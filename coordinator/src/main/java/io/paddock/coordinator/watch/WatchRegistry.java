@@ -144,35 +144,62 @@ public final class WatchRegistry {
 
     // ---------------------------------------------------------------- introspection (wchs, wchc, wchp)
 
+    /** How many connections watch how many paths with how many watches. */
+    public record Summary(int connections, int paths, int watches) {}
+
+    /**
+     * zk_watch_count as ZooKeeper counts it: its data table holds data, exist, persistent and
+     * recursive watches, its child table child and persistent watches (a persistent watch counts twice).
+     */
     public int watchCount() {
+        return count(WatchKind.DATA) + count(WatchKind.CHILD) + 2 * count(WatchKind.PERSISTENT)
+                + count(WatchKind.PERSISTENT_RECURSIVE);
+    }
+
+    private int count(WatchKind kind) {
         int n = 0;
-        for (Map<String, Set<WatchSink>> table : byPath.values()) {
-            for (Set<WatchSink> s : table.values()) {
-                n += s.size();
-            }
+        for (Set<WatchSink> s : byPath.get(kind).values()) {
+            n += s.size();
         }
         return n;
     }
 
-    public int watchedPathCount() {
+    private static final List<WatchKind> DATA_TABLE =
+            List.of(WatchKind.DATA, WatchKind.PERSISTENT, WatchKind.PERSISTENT_RECURSIVE);
+
+    /** wchs: ZooKeeper summarizes only its data-watch table (child-only watches are not shown). */
+    public Summary dataWatchSummary() {
         Set<String> paths = new LinkedHashSet<>();
-        for (Map<String, Set<WatchSink>> table : byPath.values()) {
-            paths.addAll(table.keySet());
+        Set<WatchSink> sinks = new java.util.HashSet<>();
+        int total = 0;
+        Map<String, Set<WatchSink>> merged = new HashMap<>();
+        for (WatchKind k : DATA_TABLE) {
+            for (Map.Entry<String, Set<WatchSink>> e : byPath.get(k).entrySet()) {
+                merged.computeIfAbsent(e.getKey(), p -> new LinkedHashSet<>()).addAll(e.getValue());
+            }
         }
-        return paths.size();
+        for (Map.Entry<String, Set<WatchSink>> e : merged.entrySet()) {
+            paths.add(e.getKey());
+            sinks.addAll(e.getValue());
+            total += e.getValue().size();
+        }
+        return new Summary(sinks.size(), paths.size(), total);
     }
 
-    public int connectionCount() {
-        return bySink.size();
-    }
-
-    /** Paths watched by each connection, all kinds merged. */
-    public Map<WatchSink, List<String>> pathsBySink() {
+    /** wchc/wchp: per connection, the paths of its data-table watches. */
+    public Map<WatchSink, List<String>> dataPathsBySink() {
         Map<WatchSink, List<String>> out = new HashMap<>();
         for (Map.Entry<WatchSink, Map<WatchKind, Set<String>>> e : bySink.entrySet()) {
             Set<String> all = new LinkedHashSet<>();
-            e.getValue().values().forEach(all::addAll);
-            out.put(e.getKey(), new ArrayList<>(all));
+            for (WatchKind k : DATA_TABLE) {
+                Set<String> paths = e.getValue().get(k);
+                if (paths != null) {
+                    all.addAll(paths);
+                }
+            }
+            if (!all.isEmpty()) {
+                out.put(e.getKey(), new ArrayList<>(all));
+            }
         }
         return out;
     }

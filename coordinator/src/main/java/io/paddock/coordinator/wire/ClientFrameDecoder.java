@@ -28,6 +28,11 @@ public final class ClientFrameDecoder extends ByteToMessageDecoder {
                 firstFrame = false;
                 FourLetterWord word = FourLetterWord.fromFirstInt(length);
                 if (word != null) {
+                    in.skipBytes(4);
+                    // stmk carries an 8-byte mask after the word; everything else after a word is ignored
+                    if ("stmk".equals(word.word()) && in.readableBytes() >= 8) {
+                        word = new FourLetterWord(word.word(), in.readLong());
+                    }
                     in.skipBytes(in.readableBytes());
                     out.add(word);
                     return;

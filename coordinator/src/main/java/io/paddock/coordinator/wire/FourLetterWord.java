@@ -6,7 +6,12 @@ import java.nio.charset.StandardCharsets;
  * A four-letter admin command sent in place of the first frame's length. ZooKeeper tells them apart
  * by reading the first four bytes as an int and comparing with the known words.
  */
-public record FourLetterWord(String word) {
+public record FourLetterWord(String word, Long argument) {
+    /** A word without argument. */
+    public FourLetterWord(String word) {
+        this(word, null);
+    }
+
     public static final String[] KNOWN = {
         "ruok", "srvr", "stat", "mntr", "conf", "cons", "crst", "srst", "envi", "wchs", "wchc", "wchp",
         "dump", "isro", "dirs", "gtmk", "stmk", "hash"
