@@ -239,8 +239,8 @@ public final class Preparer {
         }
     }
 
-    private Txn setData(long zxid, Access access, SetDataRequest r) throws PrepareException {
-        String path = r.getPath();
+    /** Path valid (-8), node present (-101), permission held (-102): the common checks, in that order. */
+    private NodeState existing(String path, Access access, int perm) throws PrepareException {
         if (PathUtil.invalidReason(path, false) != null) {
             throw new PrepareException(ErrorCode.BAD_ARGUMENTS);
         }
@@ -248,9 +248,15 @@ public final class Preparer {
         if (node == null) {
             throw new PrepareException(ErrorCode.NO_NODE);
         }
-        if (!access.allowed(node.acl(), WRITE)) {
+        if (!access.allowed(node.acl(), perm)) {
             throw new PrepareException(ErrorCode.NO_AUTH);
         }
+        return node;
+    }
+
+    private Txn setData(long zxid, Access access, SetDataRequest r) throws PrepareException {
+        String path = r.getPath();
+        NodeState node = existing(path, access, WRITE);
         int newVersion = checkVersion(node.version(), r.getVersion());
         pending.put(zxid, path, node.withVersion(newVersion));
         return new Txn.SetData(path, r.getData(), newVersion);
@@ -279,16 +285,7 @@ public final class Preparer {
 
     private Txn check(Access access, CheckVersionRequest r) throws PrepareException {
         String path = r.getPath();
-        if (PathUtil.invalidReason(path, false) != null) {
-            throw new PrepareException(ErrorCode.BAD_ARGUMENTS);
-        }
-        NodeState node = pending.lookup(path);
-        if (node == null) {
-            throw new PrepareException(ErrorCode.NO_NODE);
-        }
-        if (!access.allowed(node.acl(), READ)) {
-            throw new PrepareException(ErrorCode.NO_AUTH);
-        }
+        NodeState node = existing(path, access, READ);
         checkVersion(node.version(), r.getVersion());
         return new Txn.Check(path, r.getVersion());
     }

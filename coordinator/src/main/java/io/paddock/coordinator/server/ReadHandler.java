@@ -94,30 +94,16 @@ final class ReadHandler {
             case OpCode.GET_CHILDREN: {
                 GetChildrenRequest r = (GetChildrenRequest) request;
                 ZNode node = tree.get(r.getPath());
-                if (node == null) {
-                    return Reply.error(ErrorCode.NO_NODE);
-                }
-                if (!access.allowed(auth, node.acl(), READ)) {
-                    return Reply.error(ErrorCode.NO_AUTH);
-                }
-                if (r.getWatch()) {
-                    watches.add(conn, r.getPath(), WatchKind.CHILD);
-                }
-                return new Reply(0, new GetChildrenResponse(new ArrayList<>(node.childNames())));
+                int err = childrenReadable(conn, auth, r.getPath(), node, r.getWatch());
+                return err != 0 ? Reply.error(err)
+                        : new Reply(0, new GetChildrenResponse(new ArrayList<>(node.childNames())));
             }
             case OpCode.GET_CHILDREN2: {
                 GetChildren2Request r = (GetChildren2Request) request;
                 ZNode node = tree.get(r.getPath());
-                if (node == null) {
-                    return Reply.error(ErrorCode.NO_NODE);
-                }
-                if (!access.allowed(auth, node.acl(), READ)) {
-                    return Reply.error(ErrorCode.NO_AUTH);
-                }
-                if (r.getWatch()) {
-                    watches.add(conn, r.getPath(), WatchKind.CHILD);
-                }
-                return new Reply(0, new GetChildren2Response(new ArrayList<>(node.childNames()), node.stat()));
+                int err = childrenReadable(conn, auth, r.getPath(), node, r.getWatch());
+                return err != 0 ? Reply.error(err)
+                        : new Reply(0, new GetChildren2Response(new ArrayList<>(node.childNames()), node.stat()));
             }
             case OpCode.GET_ACL: {
                 GetACLRequest r = (GetACLRequest) request;
@@ -209,6 +195,20 @@ final class ReadHandler {
             default:
                 return Reply.error(ErrorCode.UNIMPLEMENTED);
         }
+    }
+
+    /** NONODE / NOAUTH for a children read, else 0 after leaving the requested child watch. */
+    private int childrenReadable(WatchSink conn, AuthInfo auth, String path, ZNode node, boolean watch) {
+        if (node == null) {
+            return ErrorCode.NO_NODE;
+        }
+        if (!access.allowed(auth, node.acl(), READ)) {
+            return ErrorCode.NO_AUTH;
+        }
+        if (watch) {
+            watches.add(conn, path, WatchKind.CHILD);
+        }
+        return 0;
     }
 
     private Reply getData(WatchSink conn, AuthInfo auth, GetDataRequest r) {

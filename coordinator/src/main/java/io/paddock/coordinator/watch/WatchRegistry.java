@@ -46,6 +46,12 @@ public final class WatchRegistry {
         if (sinks.isEmpty()) {
             table.remove(path);
         }
+        forget(sink, kind, path);
+        return true;
+    }
+
+    /** Drops {@code path} from the connection's own index of its watches. */
+    private void forget(WatchSink sink, WatchKind kind, String path) {
         Map<WatchKind, Set<String>> mine = bySink.get(sink);
         if (mine != null) {
             Set<String> paths = mine.get(kind);
@@ -59,7 +65,6 @@ public final class WatchRegistry {
                 bySink.remove(sink);
             }
         }
-        return true;
     }
 
     /** Drops every watch of a connection (it closed). */
@@ -126,19 +131,7 @@ public final class WatchRegistry {
         }
         for (WatchSink sink : sinks) {
             targets.add(sink);
-            Map<WatchKind, Set<String>> mine = bySink.get(sink);
-            if (mine != null) {
-                Set<String> paths = mine.get(kind);
-                if (paths != null) {
-                    paths.remove(path);
-                    if (paths.isEmpty()) {
-                        mine.remove(kind);
-                    }
-                }
-                if (mine.isEmpty()) {
-                    bySink.remove(sink);
-                }
-            }
+            forget(sink, kind, path);
         }
     }
 
