@@ -142,4 +142,28 @@ class DataTreeTest {
         assertEquals(Set.of("/c"), copy.containers());
         assertEquals(30000, copy.sessions().get(0x77L).timeoutMs());
     }
+
+    @Test
+    void quotaStatsFollowTheSubtreeInPlaceAndSurviveASnapshot() throws Exception {
+        apply(new Txn.Create("/q", null, DataTree.OPEN_ACL, 0, 1));
+        apply(new Txn.Create("/q/a", "abc".getBytes(), DataTree.OPEN_ACL, 0, 1));
+        create("/zookeeper/quota/q", 0, 1);
+        apply(new Txn.Create("/zookeeper/quota/q/zookeeper_limits", "count=5,bytes=-1".getBytes(), DataTree.OPEN_ACL, 0, 1));
+        apply(new Txn.Create("/zookeeper/quota/q/zookeeper_stats", "count=0,bytes=0".getBytes(), DataTree.OPEN_ACL, 0, 2));
+        String stats = "/zookeeper/quota/q/zookeeper_stats";
+        assertEquals("count=2,bytes=3", new String(tree.get(stats).data()));
+        apply(new Txn.Create("/q/b", "defg".getBytes(), DataTree.OPEN_ACL, 0, 2));
+        apply(new Txn.SetData("/q/a", "abcdef".getBytes(), 1));
+        assertEquals("count=3,bytes=10", new String(tree.get(stats).data()));
+        long mzxid = tree.get(stats).mzxid();
+        apply(new Txn.Delete("/q/b"));
+        assertEquals("count=2,bytes=6", new String(tree.get(stats).data()));
+        assertEquals(mzxid, tree.get(stats).mzxid(), "updated in place, as ZooKeeper does");
+        assertEquals(0, tree.get(stats).version());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        tree.image().writeTo(new DataOutputStream(bytes));
+        DataTree copy = DataTree.fromImage(TreeImage.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))));
+        copy.apply(++zxid, new TxnEntry(0, 0, 0, new Txn.Create("/q/c", "xy".getBytes(), DataTree.OPEN_ACL, 0, 3)));
+        assertEquals("count=3,bytes=8", new String(copy.get(stats).data()), "the quota index is rebuilt on load");
+    }
 }
