@@ -1,0 +1,51 @@
+package io.paddock.coordinator.zab;
+
+import java.util.List;
+
+/** Everything peers say to each other. Messages on one link arrive in order or not at all (TCP). */
+public sealed interface Message {
+    /** Election notification: the sender's vote in {@code round}, and its own state. */
+    record Notification(long round, Vote vote, Role senderRole, long leaderEpoch) implements Message {}
+
+    /** Discovery: a follower's (or observer's) accepted epoch. */
+    record FollowerInfo(long acceptedEpoch, boolean observer) implements Message {}
+
+    /** Discovery: the epoch the leader proposes. */
+    record NewEpoch(long epoch) implements Message {}
+
+    /** Discovery: sent after the new accepted epoch is durable; carries the follower's history head. */
+    record AckEpoch(long currentEpoch, long lastZxid) implements Message {}
+
+    /**
+     * Synchronization. DIFF: {@code entries} follow the follower's last zxid. TRUNC: drop entries
+     * after {@code truncateTo} first. SNAP: replace the state with {@code snapshot} (taken at
+     * {@code snapshotZxid}), drop the whole log, then append {@code entries}.
+     */
+    record Sync(long epoch, Kind kind, long truncateTo, long snapshotZxid, byte[] snapshot, List<Entry> entries)
+            implements Message {
+        public enum Kind { DIFF, TRUNC, SNAP }
+    }
+
+    /** End of synchronization; the follower adopts {@code epoch} as its current epoch (durably). */
+    record NewLeader(long epoch) implements Message {}
+
+    /** Sent after the synchronized history and the current epoch are durable. */
+    record AckNewLeader(long epoch) implements Message {}
+
+    /** The leader is established; everything up to {@code committed} is committed. */
+    record UpToDate(long epoch, long committed) implements Message {}
+
+    record Proposal(long epoch, Entry entry) implements Message {}
+
+    /** A follower has logged (fsynced) everything up to {@code zxid}. */
+    record Ack(long epoch, long zxid) implements Message {}
+
+    record Commit(long epoch, long zxid) implements Message {}
+
+    /** To observers: a committed entry. */
+    record Inform(long epoch, Entry entry) implements Message {}
+
+    record Ping(long epoch, long committed) implements Message {}
+
+    record PingAck(long epoch) implements Message {}
+}

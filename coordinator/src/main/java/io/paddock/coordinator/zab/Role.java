@@ -1,0 +1,5 @@
+package io.paddock.coordinator.zab;
+
+public enum Role {
+    LOOKING, FOLLOWING, LEADING, OBSERVING
+}

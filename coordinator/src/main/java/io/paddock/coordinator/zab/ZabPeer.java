@@ -1,0 +1,869 @@
+package io.paddock.coordinator.zab;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One peer of a Zab ensemble as a pure state machine (see the package documentation for the driver
+ * contract). It keeps the log entries after {@code logBase} in memory; the driver may drop applied
+ * entries with {@link #compact(long)}, after which followers that need them are sent a snapshot.
+ */
+public final class ZabPeer {
+    /** The state the driver can hand out for a SNAP synchronization: its applied state at {@code zxid}. */
+    public interface SnapshotSource {
+        Snapshot take();
+    }
+
+    public record Snapshot(long zxid, byte[] bytes) {}
+
+    /** What the leader tracks of one learner. */
+    private static final class Learner {
+        final boolean observer;
+        long acceptedEpoch;
+        boolean ackedEpoch;
+        long historyEpoch;
+        long historyZxid;
+        boolean syncSent;
+        boolean synced;
+        long ackedZxid;
+        long lastHeardTick;
+
+        Learner(boolean observer, long acceptedEpoch, long tick) {
+            this.observer = observer;
+            this.acceptedEpoch = acceptedEpoch;
+            this.lastHeardTick = tick;
+        }
+    }
+
+    private enum LeaderPhase { DISCOVERY, EPOCH_ACKS, SYNC, BROADCAST }
+
+    private enum FollowerPhase { DISCOVERY, SYNC, BROADCAST }
+
+    private final long myId;
+    private final ZabConfig config;
+    private final SnapshotSource snapshots;
+
+    // durable state, as of the last Ready (mirrors what the driver persisted or is persisting)
+    private long acceptedEpoch;
+    private long currentEpoch;
+    private final ArrayList<Entry> log = new ArrayList<>();
+    private long logBase;
+
+    private long committed;
+    private long applied;
+    private long durableZxid;
+    private long tick;
+    private Role role = Role.LOOKING;
+
+    // election
+    private long round;
+    private Vote vote;
+    private final Map<Long, Vote> votes = new HashMap<>();
+    private final Map<Long, Vote> establishedReports = new HashMap<>();
+    private final Map<Long, Long> establishedEpochs = new HashMap<>();
+    private int finalizeIn = -1;
+    private long lastResendTick;
+
+    // following / observing
+    private long leaderId = -1;
+    private long leaderEpoch = -1;
+    private FollowerPhase followerPhase;
+    private long lastHeardFromLeader;
+
+    // leading
+    private LeaderPhase leaderPhase;
+    private long epoch;
+    private long counter;
+    private long becameLeaderTick;
+    private final Map<Long, Learner> learners = new HashMap<>();
+    private boolean ownCurrentEpochDurable;
+
+    // outputs of the Ready being assembled
+    private List<Outbound> sendNow = new ArrayList<>();
+    private List<Outbound> sendAfterPersist = new ArrayList<>();
+    private long truncateAfter = -1;
+    private byte[] installSnapshot;
+    private long installSnapshotZxid = -1;
+    private List<Entry> append = new ArrayList<>();
+    private long persistAccepted = -1;
+    private long persistCurrent = -1;
+    private List<Entry> commitOut = new ArrayList<>();
+    private boolean readyOutstanding;
+    private long outstandingLastZxid = -1;
+    private boolean outstandingCurrentEpoch;
+
+    /**
+     * A peer restarting from its durable state: epochs, the log entries after {@code logBase} (whose
+     * state the driver already has applied up to {@code appliedZxid}).
+     */
+    public ZabPeer(long myId, ZabConfig config, long acceptedEpoch, long currentEpoch, long logBase,
+                   List<Entry> durableLog, long appliedZxid, SnapshotSource snapshots) {
+        if (!config.members().contains(myId)) {
+            throw new IllegalArgumentException("server " + myId + " is not a member of " + config.members());
+        }
+        if (acceptedEpoch < currentEpoch) {
+            throw new IllegalArgumentException("acceptedEpoch " + acceptedEpoch + " < currentEpoch " + currentEpoch);
+        }
+        this.myId = myId;
+        this.config = config;
+        this.snapshots = snapshots;
+        this.acceptedEpoch = acceptedEpoch;
+        this.currentEpoch = currentEpoch;
+        this.logBase = logBase;
+        this.log.addAll(durableLog);
+        if (Zxid.epoch(lastZxid()) > currentEpoch) {
+            throw new IllegalArgumentException("log holds zxid " + Zxid.hex(lastZxid()) + " beyond currentEpoch "
+                    + currentEpoch);
+        }
+        this.applied = appliedZxid;
+        this.committed = appliedZxid;
+        this.durableZxid = lastZxid();
+        startElection();
+    }
+
+    // ================================================================== inspection
+
+    public long id() {
+        return myId;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public long leaderId() {
+        return role == Role.LEADING ? myId : leaderId;
+    }
+
+    /** The epoch this peer leads or follows in, or -1. */
+    public long epoch() {
+        return role == Role.LEADING ? epoch : leaderEpoch;
+    }
+
+    /** A leader is established once a quorum acknowledged NEWLEADER; only then may it propose. */
+    public boolean isEstablishedLeader() {
+        return role == Role.LEADING && leaderPhase == LeaderPhase.BROADCAST;
+    }
+
+    /** A follower or observer that finished synchronization with its leader. */
+    public boolean isSynced() {
+        return (role == Role.FOLLOWING || role == Role.OBSERVING) && followerPhase == FollowerPhase.BROADCAST;
+    }
+
+    public long lastZxid() {
+        return log.isEmpty() ? logBase : log.get(log.size() - 1).zxid();
+    }
+
+    public long committedZxid() {
+        return committed;
+    }
+
+    public long acceptedEpoch() {
+        return acceptedEpoch;
+    }
+
+    public long currentEpoch() {
+        return currentEpoch;
+    }
+
+    public List<Entry> logView() {
+        return List.copyOf(log);
+    }
+
+    public long logBase() {
+        return logBase;
+    }
+
+    /** Learners the leader has synchronized (zk_synced_followers), voters only. */
+    public int syncedFollowers() {
+        int n = 0;
+        for (Learner l : learners.values()) {
+            if (l.synced && !l.observer) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public int followers() {
+        return (int) learners.values().stream().filter(l -> !l.observer).count();
+    }
+
+    @Override
+    public String toString() {
+        return "peer " + myId + " " + role + " epoch=" + epoch() + " last=" + Zxid.hex(lastZxid()) + " committed="
+                + Zxid.hex(committed);
+    }
+
+    // ================================================================== inputs
+
+    public void tick() {
+        tick++;
+        switch (role) {
+            case LOOKING -> lookingTick();
+            case FOLLOWING, OBSERVING -> {
+                // Synchronization may take initLimit; afterwards the leader pings every tick.
+                int limit = followerPhase == FollowerPhase.BROADCAST ? config.syncLimitTicks() : config.initLimitTicks();
+                if (tick - lastHeardFromLeader > limit) {
+                    lookAgain();
+                }
+            }
+            case LEADING -> leaderTick();
+        }
+    }
+
+    /** The link to {@code peer} broke (the simulator's or the network's TCP connection closed). */
+    public void disconnected(long peer) {
+        if ((role == Role.FOLLOWING || role == Role.OBSERVING) && peer == leaderId) {
+            lookAgain();
+        } else if (role == Role.LEADING) {
+            learners.remove(peer);
+        }
+    }
+
+    /** Proposes a txn; returns its zxid, or -1 when this peer is not an established leader. */
+    public long propose(byte[] payload) {
+        if (!isEstablishedLeader()) {
+            return -1;
+        }
+        long zxid = Zxid.of(epoch, ++counter);
+        Entry e = new Entry(zxid, payload);
+        appendToLog(e);
+        for (Map.Entry<Long, Learner> l : learners.entrySet()) {
+            if (l.getValue().syncSent && !l.getValue().observer) {
+                sendNow.add(new Outbound(l.getKey(), new Message.Proposal(epoch, e)));
+            }
+        }
+        return zxid;
+    }
+
+    /** Drops applied entries up to {@code zxid} from memory (the driver snapshotted that state). */
+    public void compact(long zxid) {
+        if (zxid > applied) {
+            throw new IllegalArgumentException("compact beyond applied " + Zxid.hex(applied));
+        }
+        int n = 0;
+        while (n < log.size() && log.get(n).zxid() <= zxid) {
+            n++;
+        }
+        if (n > 0) {
+            logBase = log.get(n - 1).zxid();
+            log.subList(0, n).clear();
+        }
+    }
+
+    public void step(long from, Message m) {
+        if (!config.members().contains(from) || from == myId) {
+            return;
+        }
+        if (m instanceof Message.Notification n) {
+            onNotification(from, n);
+            return;
+        }
+        switch (role) {
+            case LEADING -> leaderStep(from, m);
+            case FOLLOWING, OBSERVING -> {
+                if (from == leaderId) {
+                    followerStep(m);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    // ================================================================== Ready handling
+
+    public boolean hasReady() {
+        return !readyOutstanding && (!sendNow.isEmpty() || !sendAfterPersist.isEmpty() || truncateAfter >= 0
+                || installSnapshot != null || !append.isEmpty() || persistAccepted >= 0 || persistCurrent >= 0
+                || !commitOut.isEmpty());
+    }
+
+    public Ready ready() {
+        if (readyOutstanding) {
+            throw new IllegalStateException("previous Ready not advanced");
+        }
+        Ready r = new Ready(sendNow, truncateAfter, installSnapshot, installSnapshotZxid, append, persistAccepted,
+                persistCurrent, sendAfterPersist, commitOut);
+        readyOutstanding = true;
+        outstandingLastZxid = lastZxid();
+        outstandingCurrentEpoch = persistCurrent >= 0;
+        sendNow = new ArrayList<>();
+        sendAfterPersist = new ArrayList<>();
+        truncateAfter = -1;
+        installSnapshot = null;
+        installSnapshotZxid = -1;
+        append = new ArrayList<>();
+        persistAccepted = -1;
+        persistCurrent = -1;
+        commitOut = new ArrayList<>();
+        return r;
+    }
+
+    /** Everything in the last Ready is durable and applied. */
+    public void advance() {
+        if (!readyOutstanding) {
+            throw new IllegalStateException("no Ready outstanding");
+        }
+        readyOutstanding = false;
+        durableZxid = Math.min(outstandingLastZxid, lastZxid());
+        if (role == Role.LEADING) {
+            if (outstandingCurrentEpoch && currentEpoch == epoch) {
+                ownCurrentEpochDurable = true;
+                maybeEstablish();
+            }
+            if (leaderPhase == LeaderPhase.BROADCAST) {
+                maybeCommit();
+            }
+        }
+    }
+
+    // ================================================================== log mutations (recorded for the Ready)
+
+    private void appendToLog(Entry e) {
+        if (e.zxid() <= lastZxid()) {
+            throw new IllegalStateException("append " + e + " after " + Zxid.hex(lastZxid()));
+        }
+        log.add(e);
+        append.add(e);
+    }
+
+    private void truncateLog(long zxid) {
+        if (zxid < committed) {
+            throw new IllegalStateException("peer " + myId + " asked to truncate committed history: to "
+                    + Zxid.hex(zxid) + " but committed " + Zxid.hex(committed));
+        }
+        while (!log.isEmpty() && log.get(log.size() - 1).zxid() > zxid) {
+            log.remove(log.size() - 1);
+        }
+        append.removeIf(e -> e.zxid() > zxid);
+        truncateAfter = truncateAfter < 0 ? zxid : Math.min(truncateAfter, zxid);
+        durableZxid = Math.min(durableZxid, zxid);
+    }
+
+    private void setAcceptedEpoch(long e) {
+        acceptedEpoch = e;
+        persistAccepted = e;
+    }
+
+    private void setCurrentEpoch(long e) {
+        currentEpoch = e;
+        persistCurrent = e;
+    }
+
+    private void commitUpTo(long zxid) {
+        long target = Math.min(zxid, lastZxid());
+        if (target <= committed) {
+            return;
+        }
+        committed = target;
+        for (Entry e : log) {
+            if (e.zxid() > applied && e.zxid() <= committed) {
+                commitOut.add(e);
+                applied = e.zxid();
+            }
+        }
+    }
+
+    // ================================================================== election
+
+    private void startElection() {
+        role = Role.LOOKING;
+        leaderId = -1;
+        leaderEpoch = -1;
+        followerPhase = null;
+        leaderPhase = null;
+        learners.clear();
+        round++;
+        vote = initialVote();
+        votes.clear();
+        establishedReports.clear();
+        establishedEpochs.clear();
+        if (vote != null) {
+            votes.put(myId, vote);
+        }
+        finalizeIn = -1;
+        broadcastVote();
+    }
+
+    /** Observers never stand for election; they learn the leader from established peers. */
+    private Vote initialVote() {
+        return config.voters().contains(myId) ? new Vote(myId, currentEpoch, lastZxid()) : null;
+    }
+
+    private void lookAgain() {
+        startElection();
+    }
+
+    private void broadcastVote() {
+        lastResendTick = tick;
+        for (long peer : config.members()) {
+            if (peer != myId) {
+                sendNow.add(new Outbound(peer, new Message.Notification(round, vote, Role.LOOKING, -1)));
+            }
+        }
+    }
+
+    private void lookingTick() {
+        if (finalizeIn > 0 && --finalizeIn == 0) {
+            decide();
+            return;
+        }
+        if (tick - lastResendTick >= config.resendTicks()) {
+            broadcastVote();
+        }
+    }
+
+    private void onNotification(long from, Message.Notification n) {
+        if (role != Role.LOOKING) {
+            if (n.senderRole() == Role.LOOKING) {
+                // Tell a late joiner who leads.
+                Vote leaderVote = new Vote(leaderId(), epoch(), lastZxid());
+                sendNow.add(new Outbound(from, new Message.Notification(n.round(), leaderVote, role, epoch())));
+            }
+            return;
+        }
+        if (n.senderRole() != Role.LOOKING) {
+            if (n.vote() != null && n.leaderEpoch() >= 0) {
+                establishedReports.put(from, n.vote());
+                establishedEpochs.put(from, n.leaderEpoch());
+                checkEstablished();
+            }
+            return;
+        }
+        if (!config.voters().contains(myId)) {
+            return;
+        }
+        boolean changed = false;
+        if (n.round() > round) {
+            round = n.round();
+            votes.clear();
+            vote = initialVote();
+            votes.put(myId, vote);
+            finalizeIn = -1;
+            changed = true;
+        } else if (n.round() < round) {
+            sendNow.add(new Outbound(from, new Message.Notification(round, vote, Role.LOOKING, -1)));
+            return;
+        }
+        if (n.vote() != null && config.voters().contains(from)) {
+            votes.put(from, n.vote());
+            if (n.vote().compareTo(vote) > 0) {
+                vote = n.vote();
+                votes.put(myId, vote);
+                finalizeIn = -1;
+                changed = true;
+            }
+        }
+        if (changed) {
+            broadcastVote();
+        }
+        Set<Long> agreeing = new HashSet<>();
+        for (Map.Entry<Long, Vote> v : votes.entrySet()) {
+            if (v.getValue().equals(vote)) {
+                agreeing.add(v.getKey());
+            }
+        }
+        if (config.isQuorum(agreeing) && finalizeIn < 0) {
+            finalizeIn = config.finalizeTicks();
+            if (finalizeIn == 0) {
+                decide();
+            }
+        }
+    }
+
+    /** A late joiner follows a leader that a quorum reports as established (the leader included). */
+    private void checkEstablished() {
+        for (Map.Entry<Long, Vote> report : establishedReports.entrySet()) {
+            long leader = report.getValue().sid();
+            long ep = establishedEpochs.get(report.getKey());
+            if (!establishedReports.containsKey(leader) && leader != myId) {
+                continue;
+            }
+            Set<Long> agreeing = new HashSet<>();
+            agreeing.add(myId);
+            for (Map.Entry<Long, Vote> r : establishedReports.entrySet()) {
+                if (r.getValue().sid() == leader && establishedEpochs.get(r.getKey()) == ep) {
+                    agreeing.add(r.getKey());
+                }
+            }
+            if (config.isQuorum(agreeing) || !config.voters().contains(myId) && agreeing.size() > 1) {
+                follow(leader);
+                return;
+            }
+        }
+    }
+
+    private void decide() {
+        finalizeIn = -1;
+        if (vote.sid() == myId) {
+            lead();
+        } else {
+            follow(vote.sid());
+        }
+    }
+
+    // ================================================================== following
+
+    private void follow(long leader) {
+        role = config.observers().contains(myId) ? Role.OBSERVING : Role.FOLLOWING;
+        leaderId = leader;
+        leaderEpoch = -1;
+        followerPhase = FollowerPhase.DISCOVERY;
+        lastHeardFromLeader = tick;
+        sendNow.add(new Outbound(leader, new Message.FollowerInfo(acceptedEpoch, role == Role.OBSERVING)));
+    }
+
+    private void followerStep(Message m) {
+        lastHeardFromLeader = tick;
+        if (m instanceof Message.NewEpoch ne) {
+            if (ne.epoch() < acceptedEpoch) {
+                lookAgain();
+                return;
+            }
+            if (ne.epoch() > acceptedEpoch) {
+                setAcceptedEpoch(ne.epoch());
+            }
+            leaderEpoch = ne.epoch();
+            followerPhase = FollowerPhase.SYNC;
+            sendAfterPersist.add(new Outbound(leaderId, new Message.AckEpoch(currentEpoch, lastZxid())));
+            return;
+        }
+        if (leaderEpoch < 0) {
+            return;
+        }
+        if (m instanceof Message.Sync s && s.epoch() == leaderEpoch) {
+            switch (s.kind()) {
+                case SNAP -> {
+                    truncateLog(Math.min(committed, lastZxid()));
+                    log.clear();
+                    append.clear();
+                    truncateAfter = -1;
+                    installSnapshot = s.snapshot();
+                    installSnapshotZxid = s.snapshotZxid();
+                    logBase = s.snapshotZxid();
+                    committed = s.snapshotZxid();
+                    applied = s.snapshotZxid();
+                    commitOut.clear();
+                    durableZxid = Math.min(durableZxid, logBase);
+                }
+                case TRUNC -> truncateLog(s.truncateTo());
+                case DIFF -> { }
+            }
+            for (Entry e : s.entries()) {
+                if (e.zxid() > lastZxid()) {
+                    appendToLog(e);
+                }
+            }
+        } else if (m instanceof Message.NewLeader nl && nl.epoch() == leaderEpoch) {
+            setCurrentEpoch(nl.epoch());
+            Outbound ack = new Outbound(leaderId, new Message.AckNewLeader(nl.epoch()));
+            if (config.defect() == ZabConfig.Defect.ACK_NEWLEADER_BEFORE_DURABLE) {
+                sendNow.add(ack);
+            } else {
+                sendAfterPersist.add(ack);
+            }
+        } else if (m instanceof Message.UpToDate u && u.epoch() == leaderEpoch) {
+            followerPhase = FollowerPhase.BROADCAST;
+            commitUpTo(u.committed());
+        } else if (m instanceof Message.Proposal p && p.epoch() == leaderEpoch) {
+            appendToLog(p.entry());
+            sendAfterPersist.add(new Outbound(leaderId, new Message.Ack(leaderEpoch, p.entry().zxid())));
+        } else if (m instanceof Message.Commit c && c.epoch() == leaderEpoch) {
+            commitUpTo(c.zxid());
+        } else if (m instanceof Message.Inform i && i.epoch() == leaderEpoch) {
+            if (i.entry().zxid() > lastZxid()) {
+                appendToLog(i.entry());
+            }
+            commitUpTo(i.entry().zxid());
+        } else if (m instanceof Message.Ping p && p.epoch() == leaderEpoch) {
+            sendNow.add(new Outbound(leaderId, new Message.PingAck(leaderEpoch)));
+        }
+    }
+
+    // ================================================================== leading
+
+    private void lead() {
+        role = Role.LEADING;
+        leaderPhase = LeaderPhase.DISCOVERY;
+        learners.clear();
+        becameLeaderTick = tick;
+        epoch = -1;
+        counter = 0;
+        ownCurrentEpochDurable = false;
+    }
+
+    private void leaderStep(long from, Message m) {
+        Learner l = learners.get(from);
+        if (l != null) {
+            l.lastHeardTick = tick;
+        }
+        if (m instanceof Message.FollowerInfo fi) {
+            l = new Learner(fi.observer() || config.observers().contains(from), fi.acceptedEpoch(), tick);
+            learners.put(from, l);
+            if (leaderPhase == LeaderPhase.DISCOVERY) {
+                maybeChooseEpoch();
+            } else {
+                sendNow.add(new Outbound(from, new Message.NewEpoch(epoch)));
+            }
+        } else if (l == null) {
+            return;
+        } else if (m instanceof Message.AckEpoch ae) {
+            l.ackedEpoch = true;
+            l.historyEpoch = ae.currentEpoch();
+            l.historyZxid = ae.lastZxid();
+            if (!l.observer && compareHistory(ae.currentEpoch(), ae.lastZxid()) > 0) {
+                // Someone has a longer history: this peer must not lead (Zab's discovery check).
+                lookAgain();
+                return;
+            }
+            if (leaderPhase == LeaderPhase.EPOCH_ACKS) {
+                maybeStartSync();
+            } else if (leaderPhase == LeaderPhase.SYNC || leaderPhase == LeaderPhase.BROADCAST) {
+                syncLearner(from, l);
+            }
+        } else if (m instanceof Message.AckNewLeader anl && anl.epoch() == epoch) {
+            l.synced = true;
+            l.ackedZxid = Math.max(l.ackedZxid, l.historyZxid);
+            if (leaderPhase == LeaderPhase.SYNC) {
+                maybeEstablish();
+            } else if (leaderPhase == LeaderPhase.BROADCAST) {
+                sendNow.add(new Outbound(from, new Message.UpToDate(epoch, committed)));
+            }
+        } else if (m instanceof Message.Ack a && a.epoch() == epoch) {
+            if (l.synced) {
+                l.ackedZxid = Math.max(l.ackedZxid, a.zxid());
+                if (leaderPhase == LeaderPhase.BROADCAST) {
+                    maybeCommit();
+                }
+            }
+        }
+    }
+
+    private int compareHistory(long otherEpoch, long otherZxid) {
+        if (otherEpoch != currentEpoch) {
+            return Long.compare(otherEpoch, currentEpoch);
+        }
+        return Long.compare(otherZxid, lastZxid());
+    }
+
+    private void maybeChooseEpoch() {
+        Set<Long> known = new HashSet<>(learners.keySet());
+        known.add(myId);
+        if (!config.isQuorum(known)) {
+            return;
+        }
+        long max = acceptedEpoch;
+        for (Learner l : learners.values()) {
+            max = Math.max(max, l.acceptedEpoch);
+        }
+        epoch = max + 1;
+        setAcceptedEpoch(epoch);
+        leaderPhase = LeaderPhase.EPOCH_ACKS;
+        for (long peer : learners.keySet()) {
+            sendAfterPersist.add(new Outbound(peer, new Message.NewEpoch(epoch)));
+        }
+    }
+
+    private void maybeStartSync() {
+        Set<Long> acked = new HashSet<>();
+        acked.add(myId);
+        for (Map.Entry<Long, Learner> e : learners.entrySet()) {
+            if (e.getValue().ackedEpoch) {
+                acked.add(e.getKey());
+            }
+        }
+        if (!config.isQuorum(acked)) {
+            return;
+        }
+        // A quorum's histories are no longer than ours: adopt the new epoch as our own history's epoch.
+        setCurrentEpoch(epoch);
+        leaderPhase = LeaderPhase.SYNC;
+        for (Map.Entry<Long, Learner> e : learners.entrySet()) {
+            if (e.getValue().ackedEpoch) {
+                syncLearner(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /** DIFF when the learner's last zxid is in our log, TRUNC to our last earlier zxid, else SNAP. */
+    private void syncLearner(long id, Learner l) {
+        long theirs = l.historyZxid;
+        long ours = lastZxid();
+        Message.Sync sync;
+        if (theirs == ours) {
+            sync = new Message.Sync(epoch, Message.Sync.Kind.DIFF, -1, -1, null, List.of());
+        } else if (theirs > logBase && theirs < ours && indexOf(theirs) >= 0) {
+            sync = new Message.Sync(epoch, Message.Sync.Kind.DIFF, -1, -1, null, entriesAfter(theirs));
+        } else if (theirs > ours || theirs > logBase && indexOf(theirs) < 0) {
+            long truncateTo = lastBelow(theirs);
+            if (truncateTo < 0) {
+                sync = snapshotSync();
+            } else if (config.defect() == ZabConfig.Defect.SKIP_TRUNC) {
+                sync = new Message.Sync(epoch, Message.Sync.Kind.DIFF, -1, -1, null, entriesAfter(truncateTo));
+            } else {
+                sync = new Message.Sync(epoch, Message.Sync.Kind.TRUNC, truncateTo, -1, null, entriesAfter(truncateTo));
+            }
+        } else if (theirs == logBase) {
+            sync = new Message.Sync(epoch, Message.Sync.Kind.DIFF, -1, -1, null, entriesAfter(theirs));
+        } else {
+            sync = snapshotSync();
+        }
+        l.syncSent = true;
+        // After this sync the learner's history is ours; its NEWLEADER ack vouches for all of it.
+        l.historyZxid = ours;
+        // Messages to a learner leave in order: the sync, NEWLEADER, then every later proposal.
+        sendAfterPersist.add(new Outbound(id, sync));
+        sendAfterPersist.add(new Outbound(id, new Message.NewLeader(epoch)));
+    }
+
+    private Message.Sync snapshotSync() {
+        Snapshot s = snapshots.take();
+        if (s.zxid() < logBase) {
+            throw new IllegalStateException("snapshot at " + Zxid.hex(s.zxid()) + " is older than the log base "
+                    + Zxid.hex(logBase));
+        }
+        return new Message.Sync(epoch, Message.Sync.Kind.SNAP, -1, s.zxid(), s.bytes(), entriesAfter(s.zxid()));
+    }
+
+    private int indexOf(long zxid) {
+        int lo = 0;
+        int hi = log.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long z = log.get(mid).zxid();
+            if (z == zxid) {
+                return mid;
+            } else if (z < zxid) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return -1;
+    }
+
+    /** Our largest zxid below {@code zxid} that we still hold (or the log base), or -1 if unknown. */
+    private long lastBelow(long zxid) {
+        long best = -1;
+        if (logBase < zxid) {
+            best = logBase;
+        }
+        for (Entry e : log) {
+            if (e.zxid() < zxid) {
+                best = e.zxid();
+            } else {
+                break;
+            }
+        }
+        // Only safe when our log covers that point: at the log base we cannot tell what follows for them.
+        return best == logBase && logBase > 0 && !log.isEmpty() && log.get(0).zxid() > zxid ? -1 : best;
+    }
+
+    private List<Entry> entriesAfter(long zxid) {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : log) {
+            if (e.zxid() > zxid) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private void maybeEstablish() {
+        if (leaderPhase != LeaderPhase.SYNC || !ownCurrentEpochDurable) {
+            return;
+        }
+        Set<Long> acked = new HashSet<>();
+        acked.add(myId);
+        for (Map.Entry<Long, Learner> e : learners.entrySet()) {
+            if (e.getValue().synced) {
+                acked.add(e.getKey());
+            }
+        }
+        if (!config.isQuorum(acked)) {
+            return;
+        }
+        leaderPhase = LeaderPhase.BROADCAST;
+        // Our whole history is now durable on a quorum: it is committed.
+        commitUpTo(lastZxid());
+        for (Map.Entry<Long, Learner> e : learners.entrySet()) {
+            if (e.getValue().synced) {
+                sendNow.add(new Outbound(e.getKey(), new Message.UpToDate(epoch, committed)));
+            }
+        }
+    }
+
+    private void maybeCommit() {
+        List<Long> acks = new ArrayList<>();
+        acks.add(durableZxid);
+        for (Map.Entry<Long, Learner> e : learners.entrySet()) {
+            Learner l = e.getValue();
+            if (l.synced && !l.observer && config.voters().contains(e.getKey())) {
+                acks.add(l.ackedZxid);
+            }
+        }
+        acks.sort(null);
+        int needed = config.quorumSize();
+        if (config.defect() == ZabConfig.Defect.COMMIT_ONE_ACK_SHORT) {
+            needed = Math.max(1, needed - 1);
+        }
+        if (acks.size() < needed) {
+            return;
+        }
+        long quorumAcked = acks.get(acks.size() - needed);
+        if (quorumAcked <= committed) {
+            return;
+        }
+        long before = committed;
+        commitUpTo(quorumAcked);
+        for (Map.Entry<Long, Learner> e : learners.entrySet()) {
+            Learner l = e.getValue();
+            if (!l.syncSent) {
+                continue;
+            }
+            if (l.observer) {
+                for (Entry entry : log) {
+                    if (entry.zxid() > before && entry.zxid() <= committed) {
+                        sendNow.add(new Outbound(e.getKey(), new Message.Inform(epoch, entry)));
+                    }
+                }
+            } else {
+                sendNow.add(new Outbound(e.getKey(), new Message.Commit(epoch, committed)));
+            }
+        }
+    }
+
+    private void leaderTick() {
+        if (leaderPhase != LeaderPhase.BROADCAST) {
+            if (tick - becameLeaderTick > config.initLimitTicks()) {
+                lookAgain();
+                return;
+            }
+            for (Map.Entry<Long, Learner> e : learners.entrySet()) {
+                if (e.getValue().syncSent) {
+                    sendNow.add(new Outbound(e.getKey(), new Message.Ping(epoch, committed)));
+                }
+            }
+            return;
+        }
+        Set<Long> heard = new HashSet<>();
+        heard.add(myId);
+        for (Map.Entry<Long, Learner> e : learners.entrySet()) {
+            Learner l = e.getValue();
+            if (l.synced && tick - l.lastHeardTick <= config.syncLimitTicks()) {
+                heard.add(e.getKey());
+            }
+            if (l.syncSent) {
+                sendNow.add(new Outbound(e.getKey(), new Message.Ping(epoch, committed)));
+            }
+        }
+        if (!config.isQuorum(heard)) {
+            lookAgain();
+        }
+    }
+}

@@ -1,0 +1,509 @@
+package io.paddock.coordinator.sim;
+
+import io.paddock.coordinator.zab.Entry;
+import io.paddock.coordinator.zab.Message;
+import io.paddock.coordinator.zab.Outbound;
+import io.paddock.coordinator.zab.Ready;
+import io.paddock.coordinator.zab.ZabConfig;
+import io.paddock.coordinator.zab.ZabPeer;
+import io.paddock.coordinator.zab.Zxid;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * N {@link ZabPeer}s driven by one seeded, single-threaded scheduler over simulated time: a network
+ * whose links are FIFO (TCP) but can break, delay, and be partitioned one way; disks whose fsync
+ * completes later and lose everything unsynced in a crash; ticks. Invariants are checked after every
+ * step; a failure names the seed and the tail of the event trace, and the same seed replays exactly.
+ */
+public final class ZabSimulation {
+    /** Fault intensities; all zero is a perfect world. */
+    public record Faults(double breakLink, double crash, double partition, double heal, int maxDelay,
+                         int maxFsyncDelay, int compactEvery) {
+        public static Faults none() {
+            return new Faults(0, 0, 0, 1, 1, 1, 0);
+        }
+
+        public static Faults standard() {
+            return new Faults(0.002, 0.002, 0.003, 0.02, 4, 3, 40);
+        }
+    }
+
+    public static final class InvariantViolation extends AssertionError {
+        InvariantViolation(String message) {
+            super(message);
+        }
+    }
+
+    /** A peer's disk: what survives a crash, plus the Ready being fsynced. */
+    private static final class Disk {
+        long acceptedEpoch;
+        long currentEpoch;
+        final ArrayList<Entry> log = new ArrayList<>();
+        long logBase;
+        byte[] snapshot = state(List.of());
+        long snapshotZxid;
+    }
+
+    private final class Node {
+        final long id;
+        final Disk disk = new Disk();
+        ZabPeer peer;
+        boolean up = true;
+        Ready inFlight;
+        int fsyncDoneAt;
+        /** Applied entries since the last snapshot install, as zxid -> payload (the state machine). */
+        List<Entry> state = new ArrayList<>();
+        long appliedZxid;
+
+        Node(long id) {
+            this.id = id;
+        }
+
+        void start() {
+            List<Entry> restored = decodeState(disk.snapshot);
+            state = new ArrayList<>(restored);
+            appliedZxid = disk.snapshotZxid;
+            peer = new ZabPeer(id, config, disk.acceptedEpoch, disk.currentEpoch, disk.logBase,
+                    List.copyOf(disk.log), disk.snapshotZxid, () -> new ZabPeer.Snapshot(appliedZxid, state(state)));
+            up = true;
+            inFlight = null;
+        }
+    }
+
+    private record InTransit(long from, long to, Message message, long deliverAt, int linkGeneration) {}
+
+    private final long seed;
+    private final Random random;
+    private final ZabConfig config;
+    private final Faults faults;
+    private final Map<Long, Node> nodes = new TreeMap<>();
+    private final List<InTransit> network = new ArrayList<>();
+    private final Map<String, Integer> linkGeneration = new HashMap<>();
+    private final Set<String> blocked = new HashSet<>();
+    private final ArrayDeque<String> trace = new ArrayDeque<>();
+    private long now;
+    private int proposals;
+
+    // invariant state
+    private final Map<Long, Long> leaderOfEpoch = new HashMap<>();
+    private final TreeMap<Long, byte[]> committed = new TreeMap<>();
+    private int commitsSeen;
+
+    public ZabSimulation(long seed, ZabConfig config, Faults faults) {
+        this.seed = seed;
+        this.random = new Random(seed);
+        this.config = config;
+        this.faults = faults;
+        for (long id : config.members()) {
+            Node n = new Node(id);
+            nodes.put(id, n);
+        }
+        for (Node n : nodes.values()) {
+            n.start();
+        }
+    }
+
+    // ================================================================== running
+
+    /** Runs {@code steps} steps with faults, then heals everything and requires convergence. */
+    public Result run(int steps, int convergeBudget) {
+        for (int i = 0; i < steps; i++) {
+            step(true);
+        }
+        healAll();
+        for (int i = 0; i < convergeBudget; i++) {
+            step(false);
+            if (converged()) {
+                finalChecks();
+                return new Result(seed, commitsSeen, committed.size(), now, true);
+            }
+        }
+        throw violation("no convergence within " + convergeBudget + " steps after healing: " + describe());
+    }
+
+    public record Result(long seed, int commitsSeen, int committedEntries, long simTime, boolean converged) {}
+
+    private void step(boolean withFaults) {
+        now++;
+        if (withFaults) {
+            injectFaults();
+        }
+        deliverDue();
+        if (now % 3 == 0) {
+            for (Node n : nodes.values()) {
+                if (n.up) {
+                    n.peer.tick();
+                }
+            }
+        }
+        if (random.nextInt(3) == 0) {
+            proposeSomething();
+        }
+        for (Node n : nodes.values()) {
+            if (n.up) {
+                drive(n);
+            }
+        }
+        checkInvariants();
+    }
+
+    private void proposeSomething() {
+        for (Node n : nodes.values()) {
+            if (n.up && n.peer.isEstablishedLeader()) {
+                byte[] payload = ("w" + (++proposals) + "@" + seed).getBytes(StandardCharsets.UTF_8);
+                long z = n.peer.propose(payload);
+                if (z > 0) {
+                    record("propose " + Zxid.hex(z) + " at " + n.id);
+                }
+                return;
+            }
+        }
+    }
+
+    /** Executes a node's Ready in the contract's order, with fsync completing some steps later. */
+    private void drive(Node n) {
+        if (n.inFlight == null) {
+            if (!n.peer.hasReady()) {
+                return;
+            }
+            n.inFlight = n.peer.ready();
+            n.fsyncDoneAt = (int) now + random.nextInt(Math.max(1, faults.maxFsyncDelay()));
+            for (Outbound o : n.inFlight.sendNow()) {
+                send(n.id, o);
+            }
+        }
+        if (now < n.fsyncDoneAt) {
+            return;
+        }
+        Ready r = n.inFlight;
+        Disk d = n.disk;
+        if (r.installSnapshot() != null) {
+            d.snapshot = r.installSnapshot();
+            d.snapshotZxid = r.snapshotZxid();
+            d.log.clear();
+            d.logBase = r.snapshotZxid();
+            n.state = new ArrayList<>(decodeState(r.installSnapshot()));
+            n.appliedZxid = r.snapshotZxid();
+        }
+        if (r.truncateAfter() >= 0) {
+            d.log.removeIf(e -> e.zxid() > r.truncateAfter());
+        }
+        d.log.addAll(r.append());
+        if (r.acceptedEpoch() >= 0) {
+            d.acceptedEpoch = r.acceptedEpoch();
+        }
+        if (r.currentEpoch() >= 0) {
+            d.currentEpoch = r.currentEpoch();
+        }
+        for (Outbound o : r.sendAfterPersist()) {
+            send(n.id, o);
+        }
+        for (Entry e : r.commit()) {
+            apply(n, e);
+        }
+        n.inFlight = null;
+        n.peer.advance();
+        if (faults.compactEvery() > 0 && d.log.size() > faults.compactEvery() && n.appliedZxid > d.logBase) {
+            // A snapshot of the applied state; the log before it is dropped, as the server's purge does.
+            d.snapshot = state(n.state);
+            d.snapshotZxid = n.appliedZxid;
+            d.log.removeIf(e -> e.zxid() <= n.appliedZxid);
+            d.logBase = Math.max(d.logBase, n.appliedZxid);
+            n.peer.compact(n.appliedZxid);
+        }
+    }
+
+    private void apply(Node n, Entry e) {
+        if (e.zxid() <= n.appliedZxid) {
+            throw violation("node " + n.id + " applied " + e + " after " + Zxid.hex(n.appliedZxid) + " (total order)");
+        }
+        byte[] known = committed.get(e.zxid());
+        if (known != null && !Arrays.equals(known, e.payload())) {
+            throw violation("node " + n.id + " applied a different txn at " + e + " (agreement)");
+        }
+        Long prev = committed.lowerKey(e.zxid());
+        long expectedPrev = prev == null ? 0 : prev;
+        if (known == null) {
+            Long next = committed.higherKey(e.zxid());
+            if (next != null) {
+                throw violation("node " + n.id + " applied " + e + " which is not in the committed sequence, before "
+                        + Zxid.hex(next) + " (prefix)");
+            }
+            if (n.appliedZxid != expectedPrev) {
+                throw violation("node " + n.id + " applied " + e + " after " + Zxid.hex(n.appliedZxid)
+                        + " but the committed sequence continues from " + Zxid.hex(expectedPrev) + " (prefix)");
+            }
+            committed.put(e.zxid(), e.payload());
+        } else if (n.appliedZxid != expectedPrev) {
+            throw violation("node " + n.id + " skipped from " + Zxid.hex(n.appliedZxid) + " to " + e + " (gap)");
+        }
+        n.state.add(e);
+        n.appliedZxid = e.zxid();
+        commitsSeen++;
+    }
+
+    // ================================================================== network
+
+    private static String link(long from, long to) {
+        return from + ">" + to;
+    }
+
+    private void send(long from, Outbound o) {
+        String l = link(from, o.to());
+        Node target = nodes.get(o.to());
+        if (blocked.contains(l) || target == null || !target.up) {
+            if (!(o.message() instanceof Message.Notification)) {
+                breakLink(from, o.to());
+            }
+            return;
+        }
+        long delay = 1 + random.nextInt(Math.max(1, faults.maxDelay()));
+        // FIFO per link: never deliver before an earlier message on the same link.
+        for (InTransit t : network) {
+            if (t.from() == from && t.to() == o.to()) {
+                delay = Math.max(delay, t.deliverAt() - now);
+            }
+        }
+        network.add(new InTransit(from, o.to(), o.message(), now + delay, linkGeneration.getOrDefault(l, 0)));
+    }
+
+    private void deliverDue() {
+        List<InTransit> due = new ArrayList<>();
+        network.removeIf(t -> {
+            if (t.deliverAt() <= now) {
+                due.add(t);
+                return true;
+            }
+            return false;
+        });
+        for (InTransit t : due) {
+            Node to = nodes.get(t.to());
+            if (!to.up || t.linkGeneration() != linkGeneration.getOrDefault(link(t.from(), t.to()), 0)) {
+                continue;
+            }
+            if (blocked.contains(link(t.from(), t.to()))) {
+                if (!(t.message() instanceof Message.Notification)) {
+                    breakLink(t.from(), t.to());
+                }
+                continue;
+            }
+            to.peer.step(t.from(), t.message());
+        }
+    }
+
+    /** A TCP connection dies: queued messages both ways are lost and both ends notice. */
+    private void breakLink(long a, long b) {
+        linkGeneration.merge(link(a, b), 1, Integer::sum);
+        linkGeneration.merge(link(b, a), 1, Integer::sum);
+        record("link " + a + "-" + b + " broken");
+        Node na = nodes.get(a);
+        Node nb = nodes.get(b);
+        if (na.up) {
+            na.peer.disconnected(b);
+        }
+        if (nb.up) {
+            nb.peer.disconnected(a);
+        }
+    }
+
+    // ================================================================== faults
+
+    private void injectFaults() {
+        List<Long> ids = new ArrayList<>(nodes.keySet());
+        if (random.nextDouble() < faults.breakLink()) {
+            long a = ids.get(random.nextInt(ids.size()));
+            long b = ids.get(random.nextInt(ids.size()));
+            if (a != b) {
+                breakLink(a, b);
+            }
+        }
+        if (random.nextDouble() < faults.crash()) {
+            Node n = nodes.get(ids.get(random.nextInt(ids.size())));
+            if (n.up) {
+                crash(n);
+            } else {
+                restart(n);
+            }
+        }
+        if (random.nextDouble() < faults.partition()) {
+            long a = ids.get(random.nextInt(ids.size()));
+            long b = ids.get(random.nextInt(ids.size()));
+            if (a != b) {
+                blocked.add(link(a, b));
+                record("partition " + a + "->" + b + (random.nextBoolean() ? "" : " (and back)"));
+                if (random.nextBoolean()) {
+                    blocked.add(link(b, a));
+                }
+            }
+        }
+        if (!blocked.isEmpty() && random.nextDouble() < faults.heal()) {
+            blocked.clear();
+            record("heal");
+        }
+        for (Node n : nodes.values()) {
+            if (!n.up && random.nextDouble() < 0.02) {
+                restart(n);
+            }
+        }
+    }
+
+    private void crash(Node n) {
+        record("crash " + n.id + (n.inFlight != null ? " losing an unsynced Ready" : ""));
+        n.up = false;
+        n.inFlight = null;
+        for (long other : nodes.keySet()) {
+            if (other != n.id) {
+                linkGeneration.merge(link(n.id, other), 1, Integer::sum);
+                linkGeneration.merge(link(other, n.id), 1, Integer::sum);
+                Node o = nodes.get(other);
+                if (o.up) {
+                    o.peer.disconnected(n.id);
+                }
+            }
+        }
+    }
+
+    private void restart(Node n) {
+        record("restart " + n.id);
+        n.start();
+    }
+
+    private void healAll() {
+        blocked.clear();
+        for (Node n : nodes.values()) {
+            if (!n.up) {
+                restart(n);
+            }
+        }
+        record("heal all");
+    }
+
+    // ================================================================== invariants
+
+    private void checkInvariants() {
+        for (Node n : nodes.values()) {
+            if (!n.up || !n.peer.isEstablishedLeader()) {
+                continue;
+            }
+            long epoch = n.peer.epoch();
+            Long other = leaderOfEpoch.putIfAbsent(epoch, n.id);
+            if (other != null && other != n.id) {
+                throw violation("two established leaders in epoch " + epoch + ": " + other + " and " + n.id);
+            }
+            // Every committed txn is in an established leader's history (nothing acknowledged is lost).
+            for (Map.Entry<Long, byte[]> c : committed.entrySet()) {
+                long z = c.getKey();
+                if (z <= n.peer.logBase()) {
+                    continue;
+                }
+                boolean found = false;
+                for (Entry e : n.peer.logView()) {
+                    if (e.zxid() == z) {
+                        found = Arrays.equals(e.payload(), c.getValue());
+                        break;
+                    }
+                }
+                if (!found) {
+                    throw violation("leader " + n.id + " of epoch " + epoch + " lacks committed " + Zxid.hex(z));
+                }
+            }
+        }
+    }
+
+    private boolean converged() {
+        Node leader = null;
+        for (Node n : nodes.values()) {
+            if (n.peer.isEstablishedLeader()) {
+                leader = n;
+            }
+        }
+        if (leader == null || leader.inFlight != null) {
+            return false;
+        }
+        for (Node n : nodes.values()) {
+            if (n != leader && (!n.peer.isSynced() || n.appliedZxid != leader.appliedZxid || n.inFlight != null)) {
+                return false;
+            }
+        }
+        return leader.appliedZxid == leader.peer.lastZxid();
+    }
+
+    private void finalChecks() {
+        Node any = nodes.values().iterator().next();
+        List<Entry> reference = any.state;
+        for (Node n : nodes.values()) {
+            if (n.appliedZxid != any.appliedZxid) {
+                throw violation("final states differ in last zxid: " + describe());
+            }
+            if (!stateEquals(reference, n.state)) {
+                throw violation("final states differ between " + any.id + " and " + n.id);
+            }
+        }
+    }
+
+    private static boolean stateEquals(List<Entry> a, List<Entry> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).zxid() != b.get(i).zxid() || !Arrays.equals(a.get(i).payload(), b.get(i).payload())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (Node n : nodes.values()) {
+            sb.append("\n  ").append(n.up ? n.peer.toString() : "peer " + n.id + " DOWN").append(" applied=")
+                    .append(Zxid.hex(n.appliedZxid));
+        }
+        return sb.toString();
+    }
+
+    private void record(String event) {
+        trace.addLast("t=" + now + " " + event);
+        if (trace.size() > 40) {
+            trace.removeFirst();
+        }
+    }
+
+    private InvariantViolation violation(String what) {
+        return new InvariantViolation("seed " + seed + ": " + what + "\nlast events:\n  "
+                + String.join("\n  ", trace) + "\nstate:" + describe());
+    }
+
+    // ================================================================== the simulated state machine
+
+    /** The state is the applied entry list; its snapshot encoding is zxid/payload pairs. */
+    static byte[] state(List<Entry> entries) {
+        StringBuilder sb = new StringBuilder();
+        for (Entry e : entries) {
+            sb.append(e.zxid()).append(':').append(new String(e.payload(), StandardCharsets.UTF_8)).append('\n');
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static List<Entry> decodeState(byte[] bytes) {
+        List<Entry> out = new ArrayList<>();
+        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isEmpty()) {
+                int colon = line.indexOf(':');
+                out.add(new Entry(Long.parseLong(line.substring(0, colon)),
+                        line.substring(colon + 1).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        return out;
+    }
+}
