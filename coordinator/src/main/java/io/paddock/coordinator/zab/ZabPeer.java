@@ -235,7 +235,7 @@ public final class ZabPeer {
         appendToLog(e);
         for (Map.Entry<Long, Learner> l : learners.entrySet()) {
             if (l.getValue().syncSent && !l.getValue().observer) {
-                sendNow.add(new Outbound(l.getKey(), new Message.Proposal(epoch, e)));
+                send(new Outbound(l.getKey(), new Message.Proposal(epoch, e)));
             }
         }
         return zxid;
@@ -322,6 +322,21 @@ public final class ZabPeer {
         }
     }
 
+    /**
+     * Queues a message that needs no persistence. If something for the same peer already waits for
+     * persistence in this Ready, it waits too: messages to one peer must leave in the order they were
+     * produced (a proposal must not overtake the SYNC and NEWLEADER it follows).
+     */
+    private void send(Outbound o) {
+        for (Outbound waiting : sendAfterPersist) {
+            if (waiting.to() == o.to()) {
+                sendAfterPersist.add(o);
+                return;
+            }
+        }
+        sendNow.add(o);
+    }
+
     // ================================================================== log mutations (recorded for the Ready)
 
     private void appendToLog(Entry e) {
@@ -403,7 +418,7 @@ public final class ZabPeer {
         lastResendTick = tick;
         for (long peer : config.members()) {
             if (peer != myId) {
-                sendNow.add(new Outbound(peer, new Message.Notification(round, vote, Role.LOOKING, -1)));
+                send(new Outbound(peer, new Message.Notification(round, vote, Role.LOOKING, -1)));
             }
         }
     }
@@ -423,7 +438,7 @@ public final class ZabPeer {
             if (n.senderRole() == Role.LOOKING) {
                 // Tell a late joiner who leads.
                 Vote leaderVote = new Vote(leaderId(), epoch(), lastZxid());
-                sendNow.add(new Outbound(from, new Message.Notification(n.round(), leaderVote, role, epoch())));
+                send(new Outbound(from, new Message.Notification(n.round(), leaderVote, role, epoch())));
             }
             return;
         }
@@ -447,7 +462,7 @@ public final class ZabPeer {
             finalizeIn = -1;
             changed = true;
         } else if (n.round() < round) {
-            sendNow.add(new Outbound(from, new Message.Notification(round, vote, Role.LOOKING, -1)));
+            send(new Outbound(from, new Message.Notification(round, vote, Role.LOOKING, -1)));
             return;
         }
         if (n.vote() != null && config.voters().contains(from)) {
@@ -515,7 +530,7 @@ public final class ZabPeer {
         leaderEpoch = -1;
         followerPhase = FollowerPhase.DISCOVERY;
         lastHeardFromLeader = tick;
-        sendNow.add(new Outbound(leader, new Message.FollowerInfo(acceptedEpoch, role == Role.OBSERVING)));
+        send(new Outbound(leader, new Message.FollowerInfo(acceptedEpoch, role == Role.OBSERVING)));
     }
 
     private void followerStep(Message m) {
@@ -581,7 +596,7 @@ public final class ZabPeer {
             }
             commitUpTo(i.entry().zxid());
         } else if (m instanceof Message.Ping p && p.epoch() == leaderEpoch) {
-            sendNow.add(new Outbound(leaderId, new Message.PingAck(leaderEpoch)));
+            send(new Outbound(leaderId, new Message.PingAck(leaderEpoch)));
         }
     }
 
@@ -608,7 +623,7 @@ public final class ZabPeer {
             if (leaderPhase == LeaderPhase.DISCOVERY) {
                 maybeChooseEpoch();
             } else {
-                sendNow.add(new Outbound(from, new Message.NewEpoch(epoch)));
+                send(new Outbound(from, new Message.NewEpoch(epoch)));
             }
         } else if (l == null) {
             return;
@@ -632,7 +647,7 @@ public final class ZabPeer {
             if (leaderPhase == LeaderPhase.SYNC) {
                 maybeEstablish();
             } else if (leaderPhase == LeaderPhase.BROADCAST) {
-                sendNow.add(new Outbound(from, new Message.UpToDate(epoch, committed)));
+                send(new Outbound(from, new Message.UpToDate(epoch, committed)));
             }
         } else if (m instanceof Message.Ack a && a.epoch() == epoch) {
             if (l.synced) {
@@ -793,7 +808,7 @@ public final class ZabPeer {
         commitUpTo(lastZxid());
         for (Map.Entry<Long, Learner> e : learners.entrySet()) {
             if (e.getValue().synced) {
-                sendNow.add(new Outbound(e.getKey(), new Message.UpToDate(epoch, committed)));
+                send(new Outbound(e.getKey(), new Message.UpToDate(epoch, committed)));
             }
         }
     }
@@ -829,11 +844,11 @@ public final class ZabPeer {
             if (l.observer) {
                 for (Entry entry : log) {
                     if (entry.zxid() > before && entry.zxid() <= committed) {
-                        sendNow.add(new Outbound(e.getKey(), new Message.Inform(epoch, entry)));
+                        send(new Outbound(e.getKey(), new Message.Inform(epoch, entry)));
                     }
                 }
             } else {
-                sendNow.add(new Outbound(e.getKey(), new Message.Commit(epoch, committed)));
+                send(new Outbound(e.getKey(), new Message.Commit(epoch, committed)));
             }
         }
     }
@@ -846,7 +861,7 @@ public final class ZabPeer {
             }
             for (Map.Entry<Long, Learner> e : learners.entrySet()) {
                 if (e.getValue().syncSent) {
-                    sendNow.add(new Outbound(e.getKey(), new Message.Ping(epoch, committed)));
+                    send(new Outbound(e.getKey(), new Message.Ping(epoch, committed)));
                 }
             }
             return;
@@ -859,7 +874,7 @@ public final class ZabPeer {
                 heard.add(e.getKey());
             }
             if (l.syncSent) {
-                sendNow.add(new Outbound(e.getKey(), new Message.Ping(epoch, committed)));
+                send(new Outbound(e.getKey(), new Message.Ping(epoch, committed)));
             }
         }
         if (!config.isQuorum(heard)) {

@@ -146,7 +146,8 @@ public final class ZabSimulation {
                 }
             }
         }
-        if (random.nextInt(3) == 0) {
+        // Client load runs during the faulty phase; after healing the ensemble must quiesce.
+        if (withFaults && random.nextInt(3) == 0) {
             proposeSomething();
         }
         for (Node n : nodes.values()) {
@@ -244,6 +245,7 @@ public final class ZabSimulation {
                         + " but the committed sequence continues from " + Zxid.hex(expectedPrev) + " (prefix)");
             }
             committed.put(e.zxid(), e.payload());
+            requireDurableOnQuorum(e.zxid());
         } else if (n.appliedZxid != expectedPrev) {
             throw violation("node " + n.id + " skipped from " + Zxid.hex(n.appliedZxid) + " to " + e + " (gap)");
         }
@@ -417,6 +419,21 @@ public final class ZabSimulation {
                     throw violation("leader " + n.id + " of epoch " + epoch + " lacks committed " + Zxid.hex(z));
                 }
             }
+        }
+    }
+
+    /** Durable before acknowledged: a committed entry is on the disks of a quorum of voters. */
+    private void requireDurableOnQuorum(long zxid) {
+        Set<Long> holders = new HashSet<>();
+        for (Node n : nodes.values()) {
+            Disk d = n.disk;
+            boolean held = d.snapshotZxid >= zxid || d.log.stream().anyMatch(x -> x.zxid() == zxid);
+            if (held) {
+                holders.add(n.id);
+            }
+        }
+        if (!config.isQuorum(holders)) {
+            throw violation("committed " + Zxid.hex(zxid) + " is durable only on " + holders + " (not a quorum)");
         }
     }
 

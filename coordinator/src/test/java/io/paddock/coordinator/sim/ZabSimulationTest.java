@@ -5,13 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paddock.coordinator.zab.ZabConfig;
 import java.util.Set;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Seeded simulations of the Zab core. A failure message starts with "seed N": rerun that seed alone
  * with {@code -Dpaddock.sim.seed=N} (read only by this test) to replay it exactly.
  */
 class ZabSimulationTest {
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ParameterizedTest
+    @EnumSource(value = ZabConfig.Defect.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+    @interface ParameterizedDefects {}
+
     private static final ZabConfig THREE = ZabConfig.of(Set.of(1L, 2L, 3L), Set.of(), 10, 5);
     private static final ZabConfig FIVE_AND_OBSERVER = ZabConfig.of(Set.of(1L, 2L, 3L, 4L, 5L), Set.of(6L), 10, 5);
 
@@ -39,5 +51,26 @@ class ZabSimulationTest {
         for (long seed = 1; seed <= seeds; seed++) {
             new ZabSimulation(10_000 + seed, FIVE_AND_OBSERVER, ZabSimulation.Faults.standard()).run(1500, 6000);
         }
+    }
+
+    /** Runs seeds until one violates an invariant; returns that seed, or fails after the budget. */
+    private static long firstFailingSeed(ZabConfig config, int budget) {
+        for (long seed = 1; seed <= budget; seed++) {
+            try {
+                new ZabSimulation(seed, config, ZabSimulation.Faults.standard()).run(1500, 6000);
+            } catch (ZabSimulation.InvariantViolation expected) {
+                return seed;
+            }
+        }
+        throw new AssertionError("the simulator did not catch " + config.defect() + " within " + budget + " seeds");
+    }
+
+    @ParameterizedDefects
+    void brokenVariantsAreCaught(ZabConfig.Defect defect) {
+        long seed = firstFailingSeed(THREE.withDefect(defect), 500);
+        System.out.println("defect " + defect + " caught at seed " + seed);
+        // the failure replays exactly from the seed alone
+        assertThrows(ZabSimulation.InvariantViolation.class,
+                () -> new ZabSimulation(seed, THREE.withDefect(defect), ZabSimulation.Faults.standard()).run(1500, 6000));
     }
 }
