@@ -50,33 +50,121 @@ public final class ZabSimulation {
         long currentEpoch;
         final ArrayList<Entry> log = new ArrayList<>();
         long logBase;
-        byte[] snapshot = state(List.of());
+        byte[] snapshot = new byte[0];
         long snapshotZxid;
     }
 
-    private final class Node {
+    /** One simulated server: its peer, disk and state machine. */
+    final class Node {
         final long id;
         final Disk disk = new Disk();
         ZabPeer peer;
         boolean up = true;
         Ready inFlight;
         int fsyncDoneAt;
-        /** Applied entries since the last snapshot install, as zxid -> payload (the state machine). */
-        List<Entry> state = new ArrayList<>();
+        SimStateMachine sm;
         long appliedZxid;
+        /** Bumped at every restart, so a workload can tell incarnations apart. */
+        int incarnation;
 
         Node(long id) {
             this.id = id;
         }
 
         void start() {
-            List<Entry> restored = decodeState(disk.snapshot);
-            state = new ArrayList<>(restored);
+            sm = stateMachines.get();
+            sm.restore(disk.snapshot, disk.snapshotZxid);
             appliedZxid = disk.snapshotZxid;
             peer = new ZabPeer(id, config, disk.acceptedEpoch, disk.currentEpoch, disk.logBase,
-                    List.copyOf(disk.log), disk.snapshotZxid, () -> new ZabPeer.Snapshot(appliedZxid, state(state)));
+                    List.copyOf(disk.log), disk.snapshotZxid, () -> new ZabPeer.Snapshot(appliedZxid, sm.snapshot()));
             up = true;
             inFlight = null;
+            incarnation++;
+        }
+
+        public long id() {
+            return id;
+        }
+
+        public ZabPeer peer() {
+            return peer;
+        }
+
+        public SimStateMachine stateMachine() {
+            return sm;
+        }
+
+        public boolean up() {
+            return up;
+        }
+
+        public long appliedZxid() {
+            return appliedZxid;
+        }
+
+        public int incarnation() {
+            return incarnation;
+        }
+    }
+
+    /** Client load: runs each faulty step and sees every applied entry. */
+    public interface Workload {
+        void step(ZabSimulation sim);
+
+        void applied(ZabSimulation sim, Node node, Entry entry, Object result);
+
+        /** Checks made once the run converged (e.g. linearizability of the client history). */
+        default void finish(ZabSimulation sim) { }
+    }
+
+    /** The default load: opaque payloads proposed at the leader, applied to an entry list. */
+    static final class OpaqueWorkload implements Workload {
+        private int proposals;
+
+        @Override
+        public void step(ZabSimulation sim) {
+            if (sim.random().nextInt(3) != 0) {
+                return;
+            }
+            Node leader = sim.establishedLeader();
+            if (leader != null) {
+                byte[] payload = ("w" + (++proposals) + "@" + sim.seed).getBytes(StandardCharsets.UTF_8);
+                long z = leader.peer.propose(payload);
+                sim.record("propose " + Zxid.hex(z) + " at " + leader.id);
+            }
+        }
+
+        @Override
+        public void applied(ZabSimulation sim, Node node, Entry entry, Object result) { }
+    }
+
+    /** State machine of the default load: the applied entries themselves. */
+    static final class EntryListStateMachine implements SimStateMachine {
+        private List<Entry> state = new ArrayList<>();
+
+        @Override
+        public Object apply(Entry e) {
+            state.add(e);
+            return null;
+        }
+
+        @Override
+        public byte[] snapshot() {
+            return state(state);
+        }
+
+        @Override
+        public void restore(byte[] snapshot, long zxid) {
+            state = new ArrayList<>(decodeState(snapshot));
+        }
+
+        @Override
+        public String digest() {
+            StringBuilder sb = new StringBuilder();
+            for (Entry e : state) {
+                sb.append(Zxid.hex(e.zxid())).append(Arrays.hashCode(e.payload())).append(',');
+            }
+            return sb.toString();
         }
     }
 
@@ -92,7 +180,8 @@ public final class ZabSimulation {
     private final Set<String> blocked = new HashSet<>();
     private final ArrayDeque<String> trace = new ArrayDeque<>();
     private long now;
-    private int proposals;
+    private final java.util.function.Supplier<SimStateMachine> stateMachines;
+    private final Workload workload;
 
     // invariant state
     private final Map<Long, Long> leaderOfEpoch = new HashMap<>();
@@ -100,6 +189,13 @@ public final class ZabSimulation {
     private int commitsSeen;
 
     public ZabSimulation(long seed, ZabConfig config, Faults faults) {
+        this(seed, config, faults, EntryListStateMachine::new, new OpaqueWorkload());
+    }
+
+    public ZabSimulation(long seed, ZabConfig config, Faults faults,
+                         java.util.function.Supplier<SimStateMachine> stateMachines, Workload workload) {
+        this.stateMachines = stateMachines;
+        this.workload = workload;
         this.seed = seed;
         this.random = new Random(seed);
         this.config = config;
@@ -125,6 +221,7 @@ public final class ZabSimulation {
             step(false);
             if (converged()) {
                 finalChecks();
+                workload.finish(this);
                 return new Result(seed, commitsSeen, committed.size(), now, true);
             }
         }
@@ -147,8 +244,8 @@ public final class ZabSimulation {
             }
         }
         // Client load runs during the faulty phase; after healing the ensemble must quiesce.
-        if (withFaults && random.nextInt(3) == 0) {
-            proposeSomething();
+        if (withFaults) {
+            workload.step(this);
         }
         for (Node n : nodes.values()) {
             if (n.up) {
@@ -158,17 +255,44 @@ public final class ZabSimulation {
         checkInvariants();
     }
 
-    private void proposeSomething() {
+    // ================================================================== for workloads
+
+    public Random random() {
+        return random;
+    }
+
+    public long now() {
+        return now;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** The up peer that is an established leader (the newest epoch if several believe so), or null. */
+    public Node establishedLeader() {
+        Node best = null;
         for (Node n : nodes.values()) {
-            if (n.up && n.peer.isEstablishedLeader()) {
-                byte[] payload = ("w" + (++proposals) + "@" + seed).getBytes(StandardCharsets.UTF_8);
-                long z = n.peer.propose(payload);
-                if (z > 0) {
-                    record("propose " + Zxid.hex(z) + " at " + n.id);
-                }
-                return;
+            if (n.up && n.peer.isEstablishedLeader() && (best == null || n.peer.epoch() > best.peer.epoch())) {
+                best = n;
             }
         }
+        return best;
+    }
+
+    public java.util.Collection<Node> nodes() {
+        return nodes.values();
+    }
+
+    public void record(String event) {
+        trace.addLast("t=" + now + " " + event);
+        if (trace.size() > 40) {
+            trace.removeFirst();
+        }
+    }
+
+    public InvariantViolation fail(String what) {
+        return violation(what);
     }
 
     /** Executes a node's Ready in the contract's order, with fsync completing some steps later. */
@@ -193,7 +317,7 @@ public final class ZabSimulation {
             d.snapshotZxid = r.snapshotZxid();
             d.log.clear();
             d.logBase = r.snapshotZxid();
-            n.state = new ArrayList<>(decodeState(r.installSnapshot()));
+            n.sm.restore(r.installSnapshot(), r.snapshotZxid());
             n.appliedZxid = r.snapshotZxid();
         }
         if (r.truncateAfter() >= 0) {
@@ -216,7 +340,7 @@ public final class ZabSimulation {
         n.peer.advance();
         if (faults.compactEvery() > 0 && d.log.size() > faults.compactEvery() && n.appliedZxid > d.logBase) {
             // A snapshot of the applied state; the log before it is dropped, as the server's purge does.
-            d.snapshot = state(n.state);
+            d.snapshot = n.sm.snapshot();
             d.snapshotZxid = n.appliedZxid;
             d.log.removeIf(e -> e.zxid() <= n.appliedZxid);
             d.logBase = Math.max(d.logBase, n.appliedZxid);
@@ -249,9 +373,10 @@ public final class ZabSimulation {
         } else if (n.appliedZxid != expectedPrev) {
             throw violation("node " + n.id + " skipped from " + Zxid.hex(n.appliedZxid) + " to " + e + " (gap)");
         }
-        n.state.add(e);
+        Object result = n.sm.apply(e);
         n.appliedZxid = e.zxid();
         commitsSeen++;
+        workload.applied(this, n, e, result);
     }
 
     // ================================================================== network
@@ -457,27 +582,15 @@ public final class ZabSimulation {
 
     private void finalChecks() {
         Node any = nodes.values().iterator().next();
-        List<Entry> reference = any.state;
+        String reference = any.sm.digest();
         for (Node n : nodes.values()) {
             if (n.appliedZxid != any.appliedZxid) {
                 throw violation("final states differ in last zxid: " + describe());
             }
-            if (!stateEquals(reference, n.state)) {
-                throw violation("final states differ between " + any.id + " and " + n.id);
+            if (!reference.equals(n.sm.digest())) {
+                throw violation("final state digests differ between " + any.id + " and " + n.id);
             }
         }
-    }
-
-    private static boolean stateEquals(List<Entry> a, List<Entry> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (a.get(i).zxid() != b.get(i).zxid() || !Arrays.equals(a.get(i).payload(), b.get(i).payload())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private String describe() {
@@ -487,13 +600,6 @@ public final class ZabSimulation {
                     .append(Zxid.hex(n.appliedZxid));
         }
         return sb.toString();
-    }
-
-    private void record(String event) {
-        trace.addLast("t=" + now + " " + event);
-        if (trace.size() > 40) {
-            trace.removeFirst();
-        }
     }
 
     private InvariantViolation violation(String what) {
