@@ -225,6 +225,11 @@ public final class ZabPeer {
         }
     }
 
+    /** The zxid the next {@link #propose} will assign (the leader prepares the txn for it), or -1. */
+    public long nextZxid() {
+        return isEstablishedLeader() ? Zxid.of(epoch, counter + 1) : -1;
+    }
+
     /** Proposes a txn; returns its zxid, or -1 when this peer is not an established leader. */
     public long propose(byte[] payload) {
         if (!isEstablishedLeader()) {
