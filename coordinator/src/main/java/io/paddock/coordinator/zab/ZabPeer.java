@@ -115,12 +115,21 @@ public final class ZabPeer {
         this.currentEpoch = currentEpoch;
         this.logBase = logBase;
         this.log.addAll(durableLog);
-        if (Zxid.epoch(lastZxid()) > currentEpoch) {
-            throw new IllegalArgumentException("log holds zxid " + Zxid.hex(lastZxid()) + " beyond currentEpoch "
-                    + currentEpoch);
-        }
         this.applied = appliedZxid;
         this.committed = appliedZxid;
+        // Entries of an epoch newer than currentEpoch come from a synchronization that crashed before
+        // NEWLEADER made the epoch durable. Nothing acknowledges an epoch-e entry before currentEpoch
+        // = e is durable, so they were never acknowledged: drop them, which restores
+        // acceptedEpoch >= currentEpoch >= epoch(last logged zxid).
+        long keep = logBase;
+        for (Entry e : log) {
+            if (Zxid.epoch(e.zxid()) <= currentEpoch) {
+                keep = e.zxid();
+            }
+        }
+        if (keep < lastZxid()) {
+            truncateLog(Math.max(keep, appliedZxid));
+        }
         this.durableZxid = lastZxid();
         startElection();
     }

@@ -53,6 +53,20 @@ class ZabSimulationTest {
         }
     }
 
+    /**
+     * The server's DataTree as the replicated state machine, with simulated clients whose histories
+     * (creates, conditional set/delete, reads ordered through Zab; sessions, ephemerals, sequential
+     * creates and multi besides) must be linearizable under the versioned-register model.
+     */
+    @Test
+    void dataTreeClientsAreLinearizable() {
+        int seeds = Integer.getInteger("paddock.sim.treeSeeds", 200);
+        for (long seed = 1; seed <= seeds; seed++) {
+            new ZabSimulation(50_000 + seed, THREE, ZabSimulation.Faults.standard(), TreeStateMachine::new,
+                    new KeyValueWorkload()).run(1500, 6000);
+        }
+    }
+
     /** Runs seeds until one violates an invariant; returns that seed, or fails after the budget. */
     private static long firstFailingSeed(ZabConfig config, int budget) {
         for (long seed = 1; seed <= budget; seed++) {
