@@ -402,6 +402,11 @@ public final class ZabSimulation {
             }
         }
         network.add(new InTransit(from, o.to(), o.message(), now + delay, linkGeneration.getOrDefault(l, 0)));
+        // Election notifications travel on their own connections and may be retried: deliver some twice.
+        if (o.message() instanceof Message.Notification && random.nextInt(20) == 0) {
+            network.add(new InTransit(from, o.to(), o.message(), now + delay + 1 + random.nextInt(5),
+                    linkGeneration.getOrDefault(l, 0)));
+        }
     }
 
     private void deliverDue() {
@@ -485,7 +490,12 @@ public final class ZabSimulation {
     }
 
     private void crash(Node n) {
-        record("crash " + n.id + (n.inFlight != null ? " losing an unsynced Ready" : ""));
+        Ready lost = n.inFlight;
+        if (lost != null && random.nextBoolean()) {
+            tornWrite(n, lost);
+        } else {
+            record("crash " + n.id + (lost != null ? " losing an unsynced Ready" : ""));
+        }
         n.up = false;
         n.inFlight = null;
         for (long other : nodes.keySet()) {
@@ -498,6 +508,25 @@ public final class ZabSimulation {
                 }
             }
         }
+    }
+
+    /**
+     * A crash in the middle of persisting a Ready: the truncation and a prefix of the appended
+     * entries reached the disk, the epochs and everything after did not, and nothing that waited for
+     * persistence was sent. The last entry may be torn, i.e. lost with everything after it.
+     */
+    private void tornWrite(Node n, Ready r) {
+        Disk d = n.disk;
+        if (r.installSnapshot() != null) {
+            record("crash " + n.id + " before installing a snapshot");
+            return;
+        }
+        if (r.truncateAfter() >= 0) {
+            d.log.removeIf(e -> e.zxid() > r.truncateAfter());
+        }
+        int kept = r.append().isEmpty() ? 0 : random.nextInt(r.append().size() + 1);
+        d.log.addAll(r.append().subList(0, kept));
+        record("crash " + n.id + " tearing a write: " + kept + " of " + r.append().size() + " entries durable");
     }
 
     private void restart(Node n) {
