@@ -1,5 +1,6 @@
 package io.paddock.coordinator.net;
 
+import io.paddock.coordinator.txn.TxnCodec;
 import io.paddock.coordinator.zab.Entry;
 import io.paddock.coordinator.zab.Message;
 import io.paddock.coordinator.zab.Role;
@@ -76,7 +77,7 @@ public final class PeerCodec {
             out.writeByte(s.kind().ordinal());
             out.writeLong(s.truncateTo());
             out.writeLong(s.snapshotZxid());
-            writeBytes(out, s.snapshot());
+            TxnCodec.writeBytes(out, s.snapshot());
             out.writeInt(s.entries().size());
             for (Entry e : s.entries()) {
                 writeEntry(out, e);
@@ -186,7 +187,7 @@ public final class PeerCodec {
 
     private static void writeEntry(DataOutputStream out, Entry e) throws IOException {
         out.writeLong(e.zxid());
-        writeBytes(out, e.payload());
+        TxnCodec.writeBytes(out, e.payload());
     }
 
     private static Entry readEntry(DataInputStream in) throws IOException {
@@ -198,15 +199,7 @@ public final class PeerCodec {
         return new Entry(zxid, payload);
     }
 
-    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
-        if (b == null) {
-            out.writeInt(-1);
-        } else {
-            out.writeInt(b.length);
-            out.write(b);
-        }
-    }
-
+    /** Unlike the log's reader, bounds the length by the bytes left: peer input is untrusted. */
     private static byte[] readBytes(DataInputStream in) throws IOException {
         int n = in.readInt();
         if (n == -1) {
