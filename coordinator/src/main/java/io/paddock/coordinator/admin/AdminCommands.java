@@ -72,6 +72,8 @@ public final class AdminCommands {
             case "isro" -> "rw";
             case "dirs" -> dirs();
             case "gtmk" -> Long.toString(traceMask);
+            // ZooKeeper's line format "<zxid hex>: <digest>", for the current state only
+            case "hash" -> Long.toHexString(v.lastZxid()) + ": " + Long.toUnsignedString(v.treeDigest()) + "\n";
             default -> word + " is not supported by this server.\n";
         };
     }
@@ -128,6 +130,7 @@ public final class AdminCommands {
         m.put("zk_approximate_data_size", v.approximateDataSize());
         m.put("zk_uptime", uptimeMs.getAsLong());
         m.put("zk_last_zxid", "0x" + Long.toHexString(v.lastZxid()));
+        m.put("zk_tree_digest", Long.toUnsignedString(v.treeDigest()));
         m.put("zk_txns_applied", s.txnsApplied());
         m.put("zk_sessions_expired", s.sessionsExpired());
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();

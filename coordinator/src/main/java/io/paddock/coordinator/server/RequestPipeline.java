@@ -589,7 +589,7 @@ public final class RequestPipeline implements AutoCloseable {
                 new ServerView.Stats(stats.packetsReceived, stats.packetsSent,
                         stats.completed == 0 ? 0 : stats.minLatencyMs,
                         stats.completed == 0 ? 0.0 : (double) stats.totalLatencyMs / stats.completed,
-                        stats.maxLatencyMs, stats.txnsApplied, stats.sessionsExpired));
+                        stats.maxLatencyMs, stats.txnsApplied, stats.sessionsExpired), tree.digest());
     }
 
     private static long monotonicMs() {

@@ -12,7 +12,7 @@ public record ServerView(long lastZxid, int nodeCount, long approximateDataSize,
                          int outstandingRequests, int watchCount, WatchRegistry.Summary dataWatches,
                          Map<WatchSink, List<String>> watchesByConnection, List<Connection> connections,
                          Map<Long, Set<String>> ephemeralsBySession, Map<Long, DataTree.SessionRecord> sessions,
-                         java.util.SortedMap<Long, List<Long>> expiryBuckets, Stats stats) {
+                         java.util.SortedMap<Long, List<Long>> expiryBuckets, Stats stats, long treeDigest) {
 
     /** Server-wide request counters since start (or the last srst). */
     public record Stats(long packetsReceived, long packetsSent, long minLatencyMs, double avgLatencyMs,

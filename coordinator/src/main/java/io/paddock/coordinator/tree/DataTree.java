@@ -30,7 +30,7 @@ public final class DataTree {
     public static final String QUOTA = "/zookeeper/quota";
     public static final String CONFIG = "/zookeeper/config";
 
-    private final Map<String, ZNode> nodes = new HashMap<>();
+    private final DigestedNodeMap nodes = new DigestedNodeMap();
     private final Map<Long, Set<String>> ephemerals = new HashMap<>();
     private final Set<String> containers = new HashSet<>();
     private final Set<String> ttls = new HashSet<>();
@@ -68,6 +68,11 @@ public final class DataTree {
 
     public long lastZxid() {
         return lastZxid;
+    }
+
+    /** A digest of every znode (path, data, Stat, ACL); equal on servers that applied the same txns. */
+    public long digest() {
+        return nodes.digest();
     }
 
     public int nodeCount() {

@@ -79,7 +79,7 @@ final class TreeStateMachine implements SimStateMachine {
         }
         sorted.forEach((p, n) -> sb.append(p).append(' ').append(n.stat()).append(' ')
                 .append(Arrays.hashCode(n.data())).append('\n'));
-        sb.append("sessions ").append(tree.sessions().keySet());
+        sb.append("sessions ").append(tree.sessions().keySet()).append(" digest ").append(tree.digest());
         return sb.toString();
     }
 }

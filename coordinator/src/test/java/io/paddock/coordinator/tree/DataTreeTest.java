@@ -166,4 +166,24 @@ class DataTreeTest {
         copy.apply(++zxid, new TxnEntry(0, 0, 0, new Txn.Create("/q/c", "xy".getBytes(), DataTree.OPEN_ACL, 0, 3)));
         assertEquals("count=3,bytes=8", new String(copy.get(stats).data()), "the quota index is rebuilt on load");
     }
+
+    @Test
+    void digestTracksContentNotHistory() throws Exception {
+        long fresh = tree.digest();
+        create("/a", 0, 1);
+        long withA = tree.digest();
+        assertTrue(withA != fresh);
+        apply(new Txn.SetData("/a", new byte[] {7}, 1));
+        assertTrue(tree.digest() != withA, "a data change changes the digest");
+        // A snapshot image rebuilds the same digest, however the nodes are inserted.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        tree.image().writeTo(new DataOutputStream(bytes));
+        DataTree copy = DataTree.fromImage(TreeImage.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))));
+        assertEquals(tree.digest(), copy.digest());
+        // Create then delete returns every node but the parent to its old state; the parent's pzxid moved.
+        apply(new Txn.Delete("/a"));
+        DataTree other = new DataTree();
+        assertTrue(tree.digest() != other.digest(), "the root's pzxid and cversion differ");
+        assertEquals(new DataTree().digest(), other.digest(), "identical trees have identical digests");
+    }
 }
