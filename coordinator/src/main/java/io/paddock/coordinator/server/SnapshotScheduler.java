@@ -2,7 +2,7 @@ package io.paddock.coordinator.server;
 
 import io.paddock.coordinator.storage.SnapshotStore;
 import io.paddock.coordinator.tree.DataTree;
-import io.paddock.coordinator.tree.TreeImage;
+import io.paddock.coordinator.tree.TreeSnapshotView;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes a snapshot every {@code snapCount} applied txns. The image is taken on the request thread (a
- * copy of node references); serializing and fsyncing it happen on this scheduler's own thread, so
- * writes keep flowing. At most one snapshot is in progress; the log rolls to a new segment at each
+ * Takes a snapshot every {@code snapCount} applied txns. The request thread only opens a
+ * point-in-time view of the tree (O(1)); walking, serializing and fsyncing it happen on this
+ * scheduler's own thread, so writes keep flowing. At most one snapshot is in progress; the log rolls to a new segment at each
  * snapshot so that purging can drop whole segments.
  */
 final class SnapshotScheduler implements AutoCloseable {
@@ -49,31 +49,26 @@ final class SnapshotScheduler implements AutoCloseable {
         }
         sinceLast = 0;
         inProgress = true;
-        TreeImage image = tree.image();
+        TreeSnapshotView view = tree.image();
         committer.roll();
-        executor.execute(() -> write(image));
+        executor.execute(() -> write(view));
     }
 
-    private void write(TreeImage image) {
+    private void write(TreeSnapshotView view) {
         long start = System.nanoTime();
         try {
-            store.write(image.lastZxid(), image::writeTo);
-            lastSnapshotZxid = image.lastZxid();
+            store.write(view.lastZxid(), view::writeTo);
+            lastSnapshotZxid = view.lastZxid();
             lastSnapshotMillis = (System.nanoTime() - start) / 1_000_000;
-            LOG.info("snapshot at zxid 0x{} of {} nodes written in {} ms", Long.toHexString(image.lastZxid()),
-                    image.nodes().size(), lastSnapshotMillis);
+            LOG.info("snapshot at zxid 0x{} of {} nodes written in {} ms", Long.toHexString(view.lastZxid()),
+                    view.nodesWritten(), lastSnapshotMillis);
         } catch (IOException | RuntimeException e) {
             LOG.error("snapshot at zxid 0x{} failed; the txn log still holds everything",
-                    Long.toHexString(image.lastZxid()), e);
+                    Long.toHexString(view.lastZxid()), e);
         } finally {
+            view.release();
             inProgress = false;
         }
-    }
-
-    /** Writes a snapshot synchronously (used at start-up after replaying a long log, and at shutdown). */
-    void writeNow(TreeImage image) throws IOException {
-        store.write(image.lastZxid(), image::writeTo);
-        lastSnapshotZxid = image.lastZxid();
     }
 
     /** Deletes old snapshots, then the log segments no retained snapshot needs. */

@@ -5,6 +5,8 @@ import io.paddock.coordinator.txn.TxnEntry;
 import io.paddock.coordinator.wire.CreateModes;
 import io.paddock.coordinator.wire.ErrorCode;
 import io.paddock.coordinator.wire.EventType;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -294,15 +296,25 @@ public final class DataTree {
     // ---------------------------------------------------------------- snapshots
 
     /**
-     * A point-in-time view for a snapshot: the node map is copied (references only) on the apply
-     * thread; serializing it elsewhere is safe because nodes never change in place.
+     * Opens a point-in-time view of the tree for a snapshot, in O(1): the node map is not copied.
+     * The view may be written on another thread while apply continues; it must be released after.
      */
-    public TreeImage image() {
+    public TreeSnapshotView image() {
         List<SessionRecord> sessionCopy = new ArrayList<>(sessions.values());
-        return new TreeImage(lastZxid, new HashMap<>(nodes), sessionCopy);
+        return new TreeSnapshotView(lastZxid, nodes, nodes.startCapture(), sessionCopy, nodes::endCapture);
     }
 
-    /** Rebuilds the tree from an image (the inverse of {@link TreeImage#writeTo}). */
+    /** Writes a snapshot synchronously (recovery tests, the simulator). */
+    public void writeSnapshot(DataOutputStream out) throws IOException {
+        TreeSnapshotView view = image();
+        try {
+            view.writeTo(out);
+        } finally {
+            view.release();
+        }
+    }
+
+    /** Rebuilds the tree from an image (the inverse of {@link TreeSnapshotView#writeTo}). */
     public static DataTree fromImage(TreeImage image) {
         DataTree tree = new DataTree();
         tree.nodes.clear();

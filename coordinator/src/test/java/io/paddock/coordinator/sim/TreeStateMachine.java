@@ -43,7 +43,7 @@ final class TreeStateMachine implements SimStateMachine {
     public byte[] snapshot() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            tree.image().writeTo(out);
+            tree.writeSnapshot(out);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

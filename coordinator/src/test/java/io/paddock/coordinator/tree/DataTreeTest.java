@@ -1,5 +1,6 @@
 package io.paddock.coordinator.tree;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -130,7 +131,7 @@ class DataTreeTest {
         create("/c", CreateModes.CONTAINER_OWNER, 2);
         apply(new Txn.SetAcl("/a", DataTree.READ_ACL, 1));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        tree.image().writeTo(new DataOutputStream(bytes));
+        tree.writeSnapshot(new DataOutputStream(bytes));
         DataTree copy = DataTree.fromImage(TreeImage.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))));
         assertEquals(tree.lastZxid(), copy.lastZxid());
         assertEquals(tree.nodeCount(), copy.nodeCount());
@@ -161,7 +162,7 @@ class DataTreeTest {
         assertEquals(mzxid, tree.get(stats).mzxid(), "updated in place, as ZooKeeper does");
         assertEquals(0, tree.get(stats).version());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        tree.image().writeTo(new DataOutputStream(bytes));
+        tree.writeSnapshot(new DataOutputStream(bytes));
         DataTree copy = DataTree.fromImage(TreeImage.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))));
         copy.apply(++zxid, new TxnEntry(0, 0, 0, new Txn.Create("/q/c", "xy".getBytes(), DataTree.OPEN_ACL, 0, 3)));
         assertEquals("count=3,bytes=8", new String(copy.get(stats).data()), "the quota index is rebuilt on load");
@@ -177,7 +178,7 @@ class DataTreeTest {
         assertTrue(tree.digest() != withA, "a data change changes the digest");
         // A snapshot image rebuilds the same digest, however the nodes are inserted.
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        tree.image().writeTo(new DataOutputStream(bytes));
+        tree.writeSnapshot(new DataOutputStream(bytes));
         DataTree copy = DataTree.fromImage(TreeImage.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))));
         assertEquals(tree.digest(), copy.digest());
         // Create then delete returns every node but the parent to its old state; the parent's pzxid moved.
@@ -185,5 +186,81 @@ class DataTreeTest {
         DataTree other = new DataTree();
         assertTrue(tree.digest() != other.digest(), "the root's pzxid and cversion differ");
         assertEquals(new DataTree().digest(), other.digest(), "identical trees have identical digests");
+    }
+
+    private static DataTree readBack(byte[] bytes) throws Exception {
+        return DataTree.fromImage(TreeImage.readFrom(new DataInputStream(new ByteArrayInputStream(bytes))));
+    }
+
+    @Test
+    void snapshotViewIsThePointInTimeItWasOpenedAt() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            create("/n" + i, 0, 1);
+        }
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        tree.writeSnapshot(new DataOutputStream(expected));
+        long digestAtOpen = tree.digest();
+        TreeSnapshotView view = tree.image();
+        // Every kind of change after the view opened: delete, create, delete+recreate, setData twice, ACL.
+        apply(new Txn.Delete("/n3"));
+        create("/new", 0, 1);
+        apply(new Txn.Delete("/n7"));
+        apply(new Txn.Create("/n7", "again".getBytes(), DataTree.OPEN_ACL, 0, 1));
+        apply(new Txn.SetData("/n9", "x".getBytes(), 1));
+        apply(new Txn.SetData("/n9", "y".getBytes(), 2));
+        apply(new Txn.SetAcl("/n11", DataTree.READ_ACL, 1));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            view.writeTo(new DataOutputStream(bytes));
+        } finally {
+            view.release();
+        }
+        DataTree copy = readBack(bytes.toByteArray());
+        assertEquals(digestAtOpen, copy.digest(), "the view's content is the tree when it was opened");
+        assertEquals(readBack(expected.toByteArray()).digest(), copy.digest());
+        assertEquals(null, copy.get("/new"));
+        assertEquals(0, copy.get("/n9").version());
+        assertEquals(DataTree.OPEN_ACL, copy.get("/n11").acl());
+        assertTrue(copy.get("/n3") != null);
+        assertArrayEquals(new byte[] {1}, copy.get("/n7").data());
+        // Once released, changes are no longer recorded and a new view can open.
+        TreeSnapshotView next = tree.image();
+        next.release();
+    }
+
+    @Test
+    void snapshotViewWrittenConcurrentlyWithAppliesMatchesTheOpeningState() throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 2000; i++) {
+            create("/k" + i, 0, 1);
+        }
+        for (int round = 0; round < 5; round++) {
+            long digestAtOpen = tree.digest();
+            int nodesAtOpen = tree.nodeCount();
+            TreeSnapshotView view = tree.image();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            java.util.concurrent.CompletableFuture<Void> writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    view.writeTo(new DataOutputStream(bytes));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            for (int i = 0; i < 3000 && !writer.isDone() || i < 200; i++) {
+                String path = "/k" + random.nextInt(2000);
+                if (tree.get(path) == null) {
+                    create(path, 0, 1);
+                } else if (random.nextBoolean()) {
+                    apply(new Txn.Delete(path));
+                } else {
+                    apply(new Txn.SetData(path, new byte[] {(byte) i}, tree.get(path).version() + 1));
+                }
+            }
+            writer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            view.release();
+            DataTree copy = readBack(bytes.toByteArray());
+            assertEquals(nodesAtOpen, copy.nodeCount(), "round " + round);
+            assertEquals(digestAtOpen, copy.digest(), "round " + round);
+        }
     }
 }
