@@ -97,7 +97,7 @@ public final class AdminCommands {
         sb.append("Connections: ").append(v.connections().size()).append('\n');
         sb.append("Outstanding: ").append(v.outstandingRequests()).append('\n');
         sb.append("Zxid: 0x").append(Long.toHexString(v.lastZxid())).append('\n');
-        sb.append("Mode: standalone\n");
+        sb.append("Mode: ").append(v.quorum() == null ? "standalone" : v.quorum().mode()).append('\n');
         sb.append("Node count: ").append(zkNodeCount(v)).append('\n');
         return sb.toString();
     }
@@ -114,7 +114,7 @@ public final class AdminCommands {
         ServerView.Stats s = v.stats();
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("zk_version", VERSION + ", " + BUILT);
-        m.put("zk_server_state", "standalone");
+        m.put("zk_server_state", v.quorum() == null ? "standalone" : v.quorum().mode());
         m.put("zk_ephemerals_count", v.ephemeralCount());
         m.put("zk_num_alive_connections", v.connections().size());
         m.put("zk_avg_latency", avg(s.avgLatencyMs()));
@@ -133,6 +133,22 @@ public final class AdminCommands {
         m.put("zk_tree_digest", Long.toUnsignedString(v.treeDigest()));
         m.put("zk_txns_applied", s.txnsApplied());
         m.put("zk_sessions_expired", s.sessionsExpired());
+        ServerView.Quorum q = v.quorum();
+        if (q != null) {
+            if ("leader".equals(q.mode())) {
+                m.put("zk_learners", q.followers());
+                m.put("zk_followers", q.followers());
+                m.put("zk_synced_followers", q.syncedFollowers());
+                m.put("zk_pending_syncs", q.pendingSyncs());
+            }
+            m.put("zk_peer_state", q.mode() + (q.serving() ? " - broadcast" : " - synchronization"));
+            m.put("zk_quorum_leader_id", q.leaderId());
+            m.put("zk_zab_epoch", q.epoch());
+            m.put("zk_zab_accepted_epoch", q.acceptedEpoch());
+            m.put("zk_zab_current_epoch", q.currentEpoch());
+            m.put("zk_zab_last_logged_zxid", "0x" + Long.toHexString(q.lastLoggedZxid()));
+            m.put("zk_zab_committed_zxid", "0x" + Long.toHexString(q.committedZxid()));
+        }
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
             m.put("zk_open_file_descriptor_count", unix.getOpenFileDescriptorCount());

@@ -13,6 +13,7 @@ import io.paddock.coordinator.wire.FourLetterWord;
 import io.paddock.coordinator.wire.Jute;
 import io.paddock.coordinator.wire.MultiCodec;
 import io.paddock.coordinator.wire.OpCode;
+import io.paddock.coordinator.wire.RequestRecords;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;

@@ -35,6 +35,7 @@ public final class PeerCodec {
     private static final byte INFORM = 12;
     private static final byte PING = 13;
     private static final byte PING_ACK = 14;
+    private static final byte RELAY = 15;
 
     private PeerCodec() {}
 
@@ -115,6 +116,9 @@ public final class PeerCodec {
         } else if (m instanceof Message.PingAck p) {
             out.writeByte(PING_ACK);
             out.writeLong(p.epoch());
+        } else if (m instanceof Message.Relay r) {
+            out.writeByte(RELAY);
+            TxnCodec.writeBytes(out, r.payload());
         } else {
             throw new IllegalArgumentException("unknown message " + m);
         }
@@ -174,6 +178,13 @@ public final class PeerCodec {
             case INFORM -> new Message.Inform(in.readLong(), readEntry(in));
             case PING -> new Message.Ping(in.readLong(), in.readLong());
             case PING_ACK -> new Message.PingAck(in.readLong());
+            case RELAY -> {
+                byte[] payload = readBytes(in);
+                if (payload == null) {
+                    throw new IOException("relay without payload");
+                }
+                yield new Message.Relay(payload);
+            }
             default -> throw new IOException("unknown peer message type " + type);
         };
     }

@@ -168,7 +168,10 @@ public final class PeerTransport implements AutoCloseable {
                 peer = theirs.serverId();
                 Channel previous = links.put(peer, ctx.channel());
                 if (previous != null && previous != ctx.channel()) {
+                    // What was in flight on the old connection may be lost: say so, as for any break,
+                    // so the peer's protocol never assumes delivery across connections.
                     previous.close();
+                    listener.disconnected(peer);
                 }
                 listener.connected(peer);
                 return;

@@ -94,6 +94,14 @@ final class PendingView {
         // Stale touches are harmless: pruning only removes a path whose change carries that zxid.
     }
 
+    /** Forgets every prepared change (a leader that lost its leadership: the next one decides). */
+    void reset() {
+        changes.clear();
+        touches.clear();
+        ephemeralsCreated.clear();
+        undo = null;
+    }
+
     /** Forgets what the txns up to {@code zxid} changed: the tree now shows it. */
     void applied(long zxid) {
         while (!touches.isEmpty() && touches.peekFirst().zxid() <= zxid) {

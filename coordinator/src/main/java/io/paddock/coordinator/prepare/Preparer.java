@@ -44,6 +44,11 @@ public final class Preparer {
         pending.applied(zxid);
     }
 
+    /** Drops every prepared-but-unapplied change; the tree alone is the truth again. */
+    public void reset() {
+        pending.reset();
+    }
+
     public int pendingChanges() {
         return pending.size();
     }

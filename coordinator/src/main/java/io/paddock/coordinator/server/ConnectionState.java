@@ -21,6 +21,8 @@ final class ConnectionState {
     int lastCxid = -1;
     long lastResponseMs;
     final ArrayDeque<InFlight> inflight = new ArrayDeque<>();
+    /** Writes forwarded to the leader, in order, until their txns apply here. */
+    final ArrayDeque<InFlight> forwarded = new ArrayDeque<>();
     long packetsReceived;
     long packetsSent;
     long lastZxidSent;

@@ -1,6 +1,7 @@
 package io.paddock.coordinator.server;
 
 import io.paddock.coordinator.storage.TxnLog;
+import io.paddock.coordinator.zab.Entry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 final class GroupCommitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
 
-    private sealed interface Item permits Append, Roll, PurgeBefore, Stop {}
+    private sealed interface Item permits Append, Roll, PurgeBefore, Persist, Stop {}
 
     private record Append(long zxid, byte[] payload) implements Item {}
 
@@ -30,12 +31,32 @@ final class GroupCommitter implements AutoCloseable {
 
     private record Stop() implements Item {}
 
+    /** One Zab Ready's durable effects, performed in the order the zab package contract gives. */
+    private record Persist(ZabWrite write, Runnable done) implements Item {}
+
+    /**
+     * What a Ready asks to make durable. {@code snapshot} (a SNAP sync) replaces the log: it is
+     * written to the snapshot store first, then the log is cut after {@code snapshotZxid}.
+     */
+    record ZabWrite(long truncateAfter, byte[] snapshot, long snapshotZxid, List<Entry> entries,
+                    long acceptedEpoch, long currentEpoch) {}
+
+    /** Where Zab's epochs and SNAP snapshots go; called on the log thread. */
+    interface EpochStore {
+        void writeAcceptedEpoch(long epoch) throws IOException;
+
+        void writeCurrentEpoch(long epoch) throws IOException;
+
+        void writeSnapshot(long zxid, byte[] bytes) throws IOException;
+    }
+
     private final TxnLog log;
     private final BlockingQueue<Item> queue;
     private final int maxBatch;
     private final LongConsumer onDurable;
     private final Runnable onFatal;
     private final Thread thread;
+    private EpochStore epochs;
     private volatile boolean failed;
 
     GroupCommitter(TxnLog log, int queueCapacity, int maxBatch, LongConsumer onDurable, Runnable onFatal,
@@ -47,6 +68,15 @@ final class GroupCommitter implements AutoCloseable {
         this.onFatal = onFatal;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
+    }
+
+    void attach(EpochStore epochs) {
+        this.epochs = epochs;
+    }
+
+    /** Queues a Ready's persistence; {@code done} runs on the log thread once all of it is durable. */
+    void persist(ZabWrite write, Runnable done) {
+        put(new Persist(write, done));
     }
 
     void start() {
@@ -103,6 +133,14 @@ final class GroupCommitter implements AutoCloseable {
                         if (n > 0) {
                             LOG.info("purged {} txn log segments before zxid 0x{}", n, Long.toHexString(p.zxid()));
                         }
+                    } else if (item instanceof Persist p) {
+                        if (lastAppended >= 0) {
+                            log.sync();
+                            onDurable.accept(lastAppended);
+                            lastAppended = -1;
+                        }
+                        persist(p.write());
+                        p.done().run();
                     } else if (item instanceof Stop) {
                         stop = true;
                     }
@@ -121,6 +159,29 @@ final class GroupCommitter implements AutoCloseable {
             failed = true;
             LOG.error("txn log write failed; the server stops rather than acknowledge what is not durable", e);
             onFatal.run();
+        }
+    }
+
+    private void persist(ZabWrite w) throws IOException {
+        if (w.snapshot() != null) {
+            epochs.writeSnapshot(w.snapshotZxid(), w.snapshot());
+            log.truncateAfter(w.snapshotZxid());
+            log.roll();
+        }
+        if (w.truncateAfter() >= 0) {
+            log.truncateAfter(w.truncateAfter());
+        }
+        for (Entry e : w.entries()) {
+            log.append(e.zxid(), e.payload());
+        }
+        if (!w.entries().isEmpty()) {
+            log.sync();
+        }
+        if (w.acceptedEpoch() >= 0) {
+            epochs.writeAcceptedEpoch(w.acceptedEpoch());
+        }
+        if (w.currentEpoch() >= 0) {
+            epochs.writeCurrentEpoch(w.currentEpoch());
         }
     }
 

@@ -50,6 +50,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per connection, requests are answered strictly in arrival order: a read waits behind the same
  * connection's earlier writes, so it sees them (ZooKeeper's FIFO client order).
+ *
+ * <p>In an ensemble the same thread also drives the Zab peer ({@link QuorumDriver}). Only the leader
+ * prepares txns: it proposes them and applies each once committed. A follower or observer forwards
+ * its clients' writes, session creations and syncs to the leader ({@link Relay}) and answers them
+ * when the committed txn (matched by session id and xid) applies locally. Session expiry is the
+ * leader's alone, fed by the touches learners relay. Whenever the role, leader or epoch changes,
+ * every client connection is closed (clients reconnect, to this or another server, with their
+ * session) and everything tied to the old leader is dropped.
  */
 public final class RequestPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
@@ -81,6 +89,25 @@ public final class RequestPipeline implements AutoCloseable {
     private long lastAssignedZxid;
     private int outstanding;
     private volatile boolean running;
+
+    // ensemble mode (all null/empty when standalone)
+    private QuorumDriver quorum;
+    private long quorumGeneration = -1;
+    private boolean leaderSessionsArmed;
+    /** Learner: new sessions forwarded to the leader, by session id, until their txn applies. */
+    private final Map<Long, PendingTxn> pendingConnects = new HashMap<>();
+    /** Learner: syncs forwarded to the leader, until it names the zxid to wait for. */
+    private final Map<SyncKey, ConnectionState> pendingSyncs = new HashMap<>();
+    /** Syncs waiting for this server to apply up to a zxid. */
+    private final List<SyncWait> syncWaits = new ArrayList<>();
+    /** Learner: sessions with client activity since the last touch relayed to the leader. */
+    private final Set<Long> touched = new HashSet<>();
+    /** Leader: relayed requests that arrived before it caught up; run once it serves. */
+    private final List<Runnable> deferred = new ArrayList<>();
+
+    private record SyncKey(long sessionId, int xid) {}
+
+    private record SyncWait(long zxid, ConnectionState st, ConnectionState.InFlight f) {}
 
     /** A txn handed to the log, waiting to be durable and applied. */
     private record PendingTxn(long zxid, TxnEntry entry, ConnectionState origin, ConnectionState.InFlight request,
@@ -121,6 +148,59 @@ public final class RequestPipeline implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         thread.scheduleWithFixedDelay(() -> guarded(this::cleanContainers), config.containerCheckIntervalMs(),
                 config.containerCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        if (quorum != null) {
+            long zabTick = QuorumTiming.zabTickMs(config.tickTimeMs());
+            thread.scheduleWithFixedDelay(() -> guarded(quorum::tick), zabTick, zabTick, TimeUnit.MILLISECONDS);
+            long touchEvery = Math.max(1, config.tickTimeMs() / 2);
+            thread.scheduleWithFixedDelay(() -> guarded(this::relayTouches), touchEvery, touchEvery,
+                    TimeUnit.MILLISECONDS);
+            run(quorum::pump);
+        }
+    }
+
+    /** Makes this pipeline an ensemble member driven by {@code driver}; call before {@link #start}. */
+    void attachQuorum(QuorumDriver driver) {
+        this.quorum = driver;
+    }
+
+    /** The callbacks through which the quorum driver reaches the tree; all on the request thread. */
+    QuorumDriver.Host quorumHost() {
+        return new QuorumDriver.Host() {
+            @Override
+            public void execute(Runnable task) {
+                run(task);
+            }
+
+            @Override
+            public void apply(io.paddock.coordinator.zab.Entry committed) {
+                applyCommitted(committed);
+            }
+
+            @Override
+            public void install(byte[] snapshot, long zxid) {
+                installSnapshot(snapshot, zxid);
+            }
+
+            @Override
+            public void relayed(long from, Relay relay) {
+                onRelay(from, relay);
+            }
+
+            @Override
+            public void stateChanged() {
+                quorumStateChanged();
+            }
+
+            @Override
+            public long appliedZxid() {
+                return tree.lastZxid();
+            }
+        };
+    }
+
+    /** The snapshot a leader sends a learner too far behind for a DIFF: the applied tree, now. */
+    io.paddock.coordinator.zab.ZabPeer.Snapshot takeSnapshot() {
+        return new io.paddock.coordinator.zab.ZabPeer.Snapshot(tree.lastZxid(), tree.snapshotBytes());
     }
 
     // ================================================================== entry points (any thread)
@@ -212,6 +292,12 @@ public final class RequestPipeline implements AutoCloseable {
         if (st == null) {
             return;
         }
+        if (quorum != null && !quorum.serving()) {
+            // ZooKeeper's answer too: a server without a leader closes the connection, and the
+            // client tries the next server in its list.
+            conn.close("not serving clients while " + quorum.publishedRole());
+            return;
+        }
         if (req.getLastZxidSeen() > tree.lastZxid()) {
             conn.close("client has seen zxid 0x" + Long.toHexString(req.getLastZxidSeen())
                     + " but our last zxid is 0x" + Long.toHexString(tree.lastZxid()));
@@ -229,10 +315,19 @@ public final class RequestPipeline implements AutoCloseable {
             st.packetsReceived++;
             st.parkedUntilSession = new ArrayList<>();
             bySession.put(sessionId, st);
-            long zxid = ++lastAssignedZxid;
+            ConnectResponse response = new ConnectResponse(0, timeout, sessionId, password, false);
+            if (isLearner()) {
+                pendingConnects.put(sessionId, new PendingTxn(0, null, st, null, response));
+                touched.add(sessionId);
+                if (!quorum.relay(quorum.peer().leaderId(), new Relay.CreateSession(sessionId, timeout, password))) {
+                    dropClient(st, "leader unreachable");
+                }
+                return;
+            }
+            long zxid = peekZxid();
             TxnEntry entry = new TxnEntry(sessionId, 0, System.currentTimeMillis(),
                     new Txn.CreateSession(sessionId, timeout, password));
-            submit(new PendingTxn(zxid, entry, st, null, new ConnectResponse(0, timeout, sessionId, password, false)));
+            submit(new PendingTxn(zxid, entry, st, null, response));
             return;
         }
         long sessionId = req.getSessionId();
@@ -256,6 +351,9 @@ public final class RequestPipeline implements AutoCloseable {
         }
         bySession.put(sessionId, st);
         tracker.add(sessionId, timeout, now);
+        if (isLearner()) {
+            touched.add(sessionId);
+        }
         st.sessionId = sessionId;
         st.timeoutMs = timeout;
         st.packetsReceived++;
@@ -264,16 +362,22 @@ public final class RequestPipeline implements AutoCloseable {
     }
 
     private void expireSessions() {
+        if (!decides()) {
+            return;
+        }
         for (long sessionId : tracker.expire(monotonicMs())) {
             LOG.info("session 0x{} expired", Long.toHexString(sessionId));
             stats.sessionsExpired++;
-            long zxid = ++lastAssignedZxid;
+            long zxid = peekZxid();
             Txn txn = preparer.prepareCloseSession(zxid, sessionId);
             submit(new PendingTxn(zxid, new TxnEntry(sessionId, 0, System.currentTimeMillis(), txn), null, null, null));
         }
     }
 
     private void cleanContainers() {
+        if (!decides()) {
+            return;
+        }
         long now = System.currentTimeMillis();
         int budget = Math.max(1, (int) ((long) config.containerMaxPerMinute() * config.containerCheckIntervalMs() / 60_000));
         List<String> candidates = new ArrayList<>();
@@ -294,10 +398,9 @@ public final class RequestPipeline implements AutoCloseable {
             if (budget-- <= 0) {
                 break;
             }
-            long zxid = lastAssignedZxid + 1;
+            long zxid = peekZxid();
             Txn txn = preparer.prepareDeleteContainer(zxid, path);
             if (txn != null) {
-                lastAssignedZxid = zxid;
                 submit(new PendingTxn(zxid, new TxnEntry(0, 0, now, txn), null, null, null));
             }
         }
@@ -322,6 +425,9 @@ public final class RequestPipeline implements AutoCloseable {
             st.closing = true;
             return;
         }
+        if (isLearner()) {
+            touched.add(st.sessionId);
+        }
         if (xid == PING_XID || op == OpCode.PING) {
             if (st.inflight.isEmpty()) {
                 send(st, new ReplyHeader(PING_XID, tree.lastZxid(), 0), null);
@@ -338,8 +444,12 @@ public final class RequestPipeline implements AutoCloseable {
         ConnectionState.InFlight f = new ConnectionState.InFlight(xid, op, body, now);
         st.inflight.add(f);
         outstanding++;
-        if (OpCode.isWrite(op) && body != MALFORMED && body != INVALID_OPCODE) {
-            long zxid = ++lastAssignedZxid;
+        if (quorum != null && op == OpCode.SYNC && body != MALFORMED) {
+            startSync(st, f);
+        } else if (isLearner() && OpCode.isWrite(op) && body != MALFORMED && body != INVALID_OPCODE) {
+            forward(st, f);
+        } else if (OpCode.isWrite(op) && body != MALFORMED && body != INVALID_OPCODE) {
+            long zxid = peekZxid();
             f.zxid = zxid;
             Txn txn;
             if (op == OpCode.CLOSE_SESSION) {
@@ -446,14 +556,33 @@ public final class RequestPipeline implements AutoCloseable {
 
     // ================================================================== writes
 
+    /** The zxid the next txn will get: the leader's next proposal, or the standalone log's next entry. */
+    private long peekZxid() {
+        return quorum == null ? lastAssignedZxid + 1 : quorum.nextZxid();
+    }
+
     private void submit(PendingTxn p) {
         awaitingDurable.add(p);
-        committer.append(p.zxid(), TxnCodec.encode(p.entry()));
+        if (quorum == null) {
+            lastAssignedZxid = p.zxid();
+            committer.append(p.zxid(), TxnCodec.encode(p.entry()));
+            return;
+        }
+        long zxid = quorum.propose(TxnCodec.encode(p.entry()));
+        if (zxid != p.zxid()) {
+            throw new IllegalStateException("prepared for zxid 0x" + Long.toHexString(p.zxid()) + " but proposed as 0x"
+                    + Long.toHexString(zxid));
+        }
     }
 
     private void applyDurable(long durableZxid) {
         while (!awaitingDurable.isEmpty() && awaitingDurable.peekFirst().zxid() <= durableZxid) {
-            PendingTxn p = awaitingDurable.pollFirst();
+            applyOne(awaitingDurable.pollFirst());
+        }
+    }
+
+    private void applyOne(PendingTxn p) {
+        {
             ApplyResult result = tree.apply(p.zxid(), p.entry());
             preparer.applied(p.zxid());
             stats.txnsApplied++;
@@ -481,6 +610,13 @@ public final class RequestPipeline implements AutoCloseable {
                 f.done = true;
                 f.reply = () -> replyToWrite(p.origin(), f, p.zxid(), txn, result);
                 drain(p.origin());
+            }
+            if (txn instanceof Txn.CreateSession cs && !tracker.contains(cs.sessionId())) {
+                // Every server tracks every session, so a new leader can expire any of them.
+                tracker.add(cs.sessionId(), cs.timeoutMs(), monotonicMs());
+            }
+            if (!syncWaits.isEmpty()) {
+                releaseSyncs();
             }
             snapshots.txnApplied(tree);
         }
@@ -565,6 +701,231 @@ public final class RequestPipeline implements AutoCloseable {
         st.conn.sendMultiReply(header, results);
     }
 
+    // ================================================================== ensemble
+
+    /** A follower or observer that is serving: it forwards writes to its leader. */
+    private boolean isLearner() {
+        return quorum != null && !quorum.leading();
+    }
+
+    /** Standalone, or the serving leader: the one server that prepares txns, expires sessions, reaps containers. */
+    private boolean decides() {
+        return quorum == null || quorum.leading() && quorum.serving();
+    }
+
+    private void dropClient(ConnectionState st, String why) {
+        st.closing = true;
+        st.conn.close(why);
+    }
+
+    private void forward(ConnectionState st, ConnectionState.InFlight f) {
+        f.zxid = 0;
+        if (f.op == OpCode.CLOSE_SESSION) {
+            tracker.setClosing(st.sessionId);
+        }
+        st.forwarded.add(f);
+        Relay.Request r = new Relay.Request(st.sessionId, f.xid, f.op, st.auth.clientAddress(), st.auth.ids(),
+                f.request);
+        if (!quorum.relay(quorum.peer().leaderId(), r)) {
+            dropClient(st, "leader unreachable");
+        }
+    }
+
+    /**
+     * sync: answer once this server has applied everything the leader had proposed when it saw the
+     * sync. The leader knows that point itself; a learner asks it, on the same ordered link as the
+     * proposals, so the answer cannot overtake them.
+     */
+    private void startSync(ConnectionState st, ConnectionState.InFlight f) {
+        f.zxid = 0;
+        if (quorum.leading()) {
+            waitForApplied(st, f, quorum.peer().lastZxid());
+            return;
+        }
+        pendingSyncs.put(new SyncKey(st.sessionId, f.xid), st);
+        if (!quorum.relay(quorum.peer().leaderId(), new Relay.Sync(st.sessionId, f.xid))) {
+            dropClient(st, "leader unreachable");
+        }
+    }
+
+    private void waitForApplied(ConnectionState st, ConnectionState.InFlight f, long zxid) {
+        if (tree.lastZxid() >= zxid) {
+            f.done = true;
+            f.reply = () -> executeRead(st, f);
+            drain(st);
+        } else {
+            syncWaits.add(new SyncWait(zxid, st, f));
+        }
+    }
+
+    private void releaseSyncs() {
+        long applied = tree.lastZxid();
+        List<SyncWait> ready = new ArrayList<>();
+        syncWaits.removeIf(w -> w.zxid() <= applied && ready.add(w));
+        for (SyncWait w : ready) {
+            w.f().done = true;
+            w.f().reply = () -> executeRead(w.st(), w.f());
+            drain(w.st());
+        }
+    }
+
+    /** A committed entry: ours (proposed by this leader) or found by session and xid among forwarded requests. */
+    private void applyCommitted(io.paddock.coordinator.zab.Entry e) {
+        PendingTxn p;
+        if (!awaitingDurable.isEmpty() && awaitingDurable.peekFirst().zxid() == e.zxid()) {
+            p = awaitingDurable.pollFirst();
+        } else {
+            TxnEntry entry;
+            try {
+                entry = TxnCodec.decode(e.payload());
+            } catch (java.io.IOException ex) {
+                // A committed entry every server must apply: being unable to is fatal, never skippable.
+                throw new IllegalStateException("committed entry 0x" + Long.toHexString(e.zxid()) + " is undecodable", ex);
+            }
+            p = matchForwarded(e.zxid(), entry);
+        }
+        applyOne(p);
+        quorum.noteState();
+    }
+
+    private PendingTxn matchForwarded(long zxid, TxnEntry entry) {
+        if (entry.txn() instanceof Txn.CreateSession cs) {
+            PendingTxn waiting = pendingConnects.remove(cs.sessionId());
+            if (waiting != null) {
+                return new PendingTxn(zxid, entry, waiting.origin(), null, waiting.connectResponse());
+            }
+        } else {
+            ConnectionState st = bySession.get(entry.sessionId());
+            if (st != null && !st.forwarded.isEmpty() && st.forwarded.peekFirst().xid == entry.cxid()) {
+                return new PendingTxn(zxid, entry, st, st.forwarded.pollFirst(), null);
+            }
+        }
+        return new PendingTxn(zxid, entry, null, null, null);
+    }
+
+    private void installSnapshot(byte[] bytes, long zxid) {
+        try {
+            tree.replaceWith(io.paddock.coordinator.tree.TreeImage.readFrom(
+                    new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the leader's snapshot at 0x" + Long.toHexString(zxid) + " is unreadable", e);
+        }
+        preparer.reset();
+        long now = monotonicMs();
+        for (DataTree.SessionRecord s : tree.sessions().values()) {
+            tracker.add(s.sessionId(), s.timeoutMs(), now);
+        }
+    }
+
+    private void onRelay(long from, Relay relay) {
+        if (relay instanceof Relay.SyncPoint sp) {
+            ConnectionState st = pendingSyncs.remove(new SyncKey(sp.sessionId(), sp.xid()));
+            if (st != null && !st.closing) {
+                for (ConnectionState.InFlight f : st.inflight) {
+                    if (f.xid == sp.xid() && f.op == OpCode.SYNC && !f.done) {
+                        waitForApplied(st, f, sp.zxid());
+                        break;
+                    }
+                }
+            }
+            return;
+        }
+        if (!quorum.leading()) {
+            LOG.debug("ignoring {} from server {}: not leading", relay.getClass().getSimpleName(), from);
+            return;
+        }
+        if (!quorum.serving()) {
+            long generation = quorum.generation();
+            deferred.add(() -> {
+                if (quorum.generation() == generation) {
+                    onRelay(from, relay);
+                }
+            });
+            return;
+        }
+        long now = monotonicMs();
+        if (relay instanceof Relay.Touch t) {
+            for (long id : t.sessionIds()) {
+                tracker.touch(id, now);
+            }
+        } else if (relay instanceof Relay.Sync sy) {
+            quorum.relay(from, new Relay.SyncPoint(sy.sessionId(), sy.xid(), quorum.peer().lastZxid()));
+        } else if (relay instanceof Relay.CreateSession cs) {
+            tracker.add(cs.sessionId(), cs.timeoutMs(), now);
+            long zxid = peekZxid();
+            submit(new PendingTxn(zxid, new TxnEntry(cs.sessionId(), 0, System.currentTimeMillis(),
+                    new Txn.CreateSession(cs.sessionId(), cs.timeoutMs(), cs.password())), null, null, null));
+        } else if (relay instanceof Relay.Request rq) {
+            long zxid = peekZxid();
+            Txn txn;
+            if (!tracker.touch(rq.sessionId(), now) && rq.op() != OpCode.CLOSE_SESSION) {
+                txn = new Txn.Error(ErrorCode.SESSION_EXPIRED);
+            } else if (rq.op() == OpCode.CLOSE_SESSION) {
+                tracker.setClosing(rq.sessionId());
+                txn = preparer.prepareCloseSession(zxid, rq.sessionId());
+            } else {
+                io.paddock.coordinator.acl.AuthInfo auth = io.paddock.coordinator.acl.AuthInfo.forClient(rq.clientAddress());
+                for (org.apache.zookeeper.data.Id id : rq.ids()) {
+                    auth = auth.plus(id);
+                }
+                Access access = accessControl.access(auth);
+                if (rq.op() == OpCode.MULTI) {
+                    @SuppressWarnings("unchecked")
+                    List<MultiOp> ops = (List<MultiOp>) rq.body();
+                    txn = preparer.prepareMulti(zxid, rq.sessionId(), access, ops);
+                } else {
+                    txn = preparer.prepare(zxid, rq.sessionId(), access, rq.op(), (Record) rq.body());
+                }
+            }
+            submit(new PendingTxn(zxid, new TxnEntry(rq.sessionId(), rq.xid(), System.currentTimeMillis(), txn),
+                    null, null, null));
+        }
+    }
+
+    /** Role, leader or serving changed. */
+    private void quorumStateChanged() {
+        if (quorum.generation() != quorumGeneration) {
+            quorumGeneration = quorum.generation();
+            leaderSessionsArmed = false;
+            for (ConnectionState st : new ArrayList<>(connections.values())) {
+                if (st.sessionId != 0 && !st.closing) {
+                    dropClient(st, "server is now " + quorum.publishedRole() + "; the client reconnects with its session");
+                }
+            }
+            // Proposals of the old epoch still commit or vanish under the next leader; either way
+            // they apply as plain entries from now on.
+            awaitingDurable.clear();
+            pendingConnects.clear();
+            pendingSyncs.clear();
+            syncWaits.clear();
+            deferred.clear();
+            touched.clear();
+            preparer.reset();
+        }
+        if (quorum.leading() && quorum.serving()) {
+            if (!leaderSessionsArmed) {
+                // Like ZooKeeper, a new leader gives every session a full timeout from now.
+                leaderSessionsArmed = true;
+                long now = monotonicMs();
+                for (DataTree.SessionRecord s : tree.sessions().values()) {
+                    tracker.add(s.sessionId(), s.timeoutMs(), now);
+                }
+            }
+            List<Runnable> waiting = new ArrayList<>(deferred);
+            deferred.clear();
+            waiting.forEach(Runnable::run);
+        }
+    }
+
+    private void relayTouches() {
+        if (!isLearner() || !quorum.serving() || touched.isEmpty()) {
+            return;
+        }
+        long[] ids = touched.stream().mapToLong(Long::longValue).toArray();
+        touched.clear();
+        quorum.relay(quorum.peer().leaderId(), new Relay.Touch(ids));
+    }
+
     // ================================================================== introspection
 
     private ServerView view() {
@@ -589,7 +950,23 @@ public final class RequestPipeline implements AutoCloseable {
                 new ServerView.Stats(stats.packetsReceived, stats.packetsSent,
                         stats.completed == 0 ? 0 : stats.minLatencyMs,
                         stats.completed == 0 ? 0.0 : (double) stats.totalLatencyMs / stats.completed,
-                        stats.maxLatencyMs, stats.txnsApplied, stats.sessionsExpired), tree.digest());
+                        stats.maxLatencyMs, stats.txnsApplied, stats.sessionsExpired), tree.digest(), quorumView());
+    }
+
+    private ServerView.Quorum quorumView() {
+        if (quorum == null) {
+            return null;
+        }
+        io.paddock.coordinator.zab.ZabPeer peer = quorum.peer();
+        String mode = switch (peer.role()) {
+            case LEADING -> "leader";
+            case FOLLOWING -> "follower";
+            case OBSERVING -> "observer";
+            case LOOKING -> "looking";
+        };
+        return new ServerView.Quorum(mode, quorum.serving(), peer.leaderId(), peer.epoch(), peer.acceptedEpoch(),
+                peer.currentEpoch(), peer.lastZxid(), peer.committedZxid(), peer.followers(), peer.syncedFollowers(),
+                pendingSyncs.size() + syncWaits.size());
     }
 
     private static long monotonicMs() {

@@ -12,7 +12,13 @@ public record ServerView(long lastZxid, int nodeCount, long approximateDataSize,
                          int outstandingRequests, int watchCount, WatchRegistry.Summary dataWatches,
                          Map<WatchSink, List<String>> watchesByConnection, List<Connection> connections,
                          Map<Long, Set<String>> ephemeralsBySession, Map<Long, DataTree.SessionRecord> sessions,
-                         java.util.SortedMap<Long, List<Long>> expiryBuckets, Stats stats, long treeDigest) {
+                         java.util.SortedMap<Long, List<Long>> expiryBuckets, Stats stats, long treeDigest,
+                         Quorum quorum) {
+
+    /** Ensemble state (null when standalone); {@code mode} is leader, follower, observer or looking. */
+    public record Quorum(String mode, boolean serving, long leaderId, long epoch, long acceptedEpoch, long currentEpoch,
+                         long lastLoggedZxid, long committedZxid, int followers, int syncedFollowers,
+                         int pendingSyncs) {}
 
     /** Server-wide request counters since start (or the last srst). */
     public record Stats(long packetsReceived, long packetsSent, long minLatencyMs, double avgLatencyMs,

@@ -23,6 +23,7 @@ final class SnapshotScheduler implements AutoCloseable {
     private final int snapCount;
     private final ExecutorService executor;
     private GroupCommitter committer;
+    private java.util.function.LongConsumer onWritten = zxid -> { };
     private int sinceLast;
     private volatile boolean inProgress;
     private volatile long lastSnapshotZxid = -1;
@@ -40,6 +41,11 @@ final class SnapshotScheduler implements AutoCloseable {
 
     void attach(GroupCommitter committer) {
         this.committer = committer;
+    }
+
+    /** Called on the snapshot thread with the zxid of each snapshot written. */
+    void onWritten(java.util.function.LongConsumer listener) {
+        this.onWritten = listener;
     }
 
     /** Called on the request thread after each apply. */
@@ -62,6 +68,7 @@ final class SnapshotScheduler implements AutoCloseable {
             lastSnapshotMillis = (System.nanoTime() - start) / 1_000_000;
             LOG.info("snapshot at zxid 0x{} of {} nodes written in {} ms", Long.toHexString(view.lastZxid()),
                     view.nodesWritten(), lastSnapshotMillis);
+            onWritten.accept(view.lastZxid());
         } catch (IOException | RuntimeException e) {
             LOG.error("snapshot at zxid 0x{} failed; the txn log still holds everything",
                     Long.toHexString(view.lastZxid()), e);

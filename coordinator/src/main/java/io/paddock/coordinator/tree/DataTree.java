@@ -317,28 +317,55 @@ public final class DataTree {
     /** Rebuilds the tree from an image (the inverse of {@link TreeSnapshotView#writeTo}). */
     public static DataTree fromImage(TreeImage image) {
         DataTree tree = new DataTree();
-        tree.nodes.clear();
+        tree.replaceWith(image);
+        return tree;
+    }
+
+    /**
+     * Replaces the whole content with an image (a learner installing its leader's snapshot). Nodes
+     * are removed one by one so an open snapshot view still sees the old tree.
+     */
+    public void replaceWith(TreeImage image) {
+        for (String path : new ArrayList<>(nodes.keySet())) {
+            nodes.remove(path);
+        }
+        ephemerals.clear();
+        containers.clear();
+        ttls.clear();
+        sessions.clear();
         for (Map.Entry<String, ZNode> e : image.nodes().entrySet()) {
             ZNode n = e.getValue();
-            tree.nodes.put(e.getKey(), new ZNode(n.data, n.acl, n.czxid, n.mzxid, n.pzxid, n.ctime, n.mtime,
+            nodes.put(e.getKey(), new ZNode(n.data, n.acl, n.czxid, n.mzxid, n.pzxid, n.ctime, n.mtime,
                     n.version, n.cversion, n.aversion, n.ephemeralOwner, new HashSet<>()));
         }
-        for (Map.Entry<String, ZNode> e : tree.nodes.entrySet()) {
+        for (Map.Entry<String, ZNode> e : nodes.entrySet()) {
             String path = e.getKey();
             if (!"/".equals(path)) {
-                ZNode parent = tree.nodes.get(PathUtil.parent(path));
+                ZNode parent = nodes.get(PathUtil.parent(path));
                 if (parent == null) {
                     throw new IllegalStateException("snapshot holds " + path + " without its parent");
                 }
                 parent.children.add(PathUtil.name(path));
             }
-            tree.indexOwner(path, e.getValue().ephemeralOwner);
+            indexOwner(path, e.getValue().ephemeralOwner);
         }
         for (SessionRecord s : image.sessions()) {
-            tree.sessions.put(s.sessionId(), s);
+            sessions.put(s.sessionId(), s);
         }
-        tree.quotas.rebuild(tree.nodes);
-        tree.lastZxid = image.lastZxid();
-        return tree;
+        quotas.rebuild(nodes);
+        lastZxid = image.lastZxid();
+    }
+
+    /** The whole tree serialized now, on the apply thread (what a leader sends in a SNAP sync). */
+    public byte[] snapshotBytes() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        TreeSnapshotView view = new TreeSnapshotView(lastZxid, nodes, new java.util.concurrent.ConcurrentHashMap<>(),
+                new ArrayList<>(sessions.values()), () -> { });
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            view.writeTo(out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 }

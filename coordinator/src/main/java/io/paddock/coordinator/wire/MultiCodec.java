@@ -53,6 +53,15 @@ public final class MultiCodec {
         return ops;
     }
 
+    /** Writes ops in the request layout {@link #read} reads (a follower forwarding a multi to its leader). */
+    public static void write(BinaryOutputArchive out, List<MultiOp> ops) throws IOException {
+        for (MultiOp op : ops) {
+            new MultiHeader(op.type(), false, -1).serialize(out, "header");
+            op.request().serialize(out, "request");
+        }
+        new MultiHeader(-1, true, -1).serialize(out, "header");
+    }
+
     /** One result of a multi response: its opcode ({@link OpCode#ERROR} for a failed op), error code and body. */
     public record Result(int type, int err, Record body) {}
 

@@ -48,4 +48,11 @@ public sealed interface Message {
     record Ping(long epoch, long committed) implements Message {}
 
     record PingAck(long epoch) implements Message {}
+
+    /**
+     * Not Zab: the driver's own traffic between servers (forwarded client requests, session
+     * touches), carried on the same ordered link so it stays in order with proposals and commits.
+     * {@link ZabPeer#step} ignores it.
+     */
+    record Relay(byte[] payload) implements Message {}
 }

@@ -271,7 +271,7 @@ public final class ZabPeer {
     }
 
     public void step(long from, Message m) {
-        if (!config.members().contains(from) || from == myId) {
+        if (!config.members().contains(from) || from == myId || m instanceof Message.Relay) {
             return;
         }
         if (m instanceof Message.Notification n) {

@@ -39,7 +39,8 @@ class PeerCodecTest {
                 new Message.Commit(6, 0x600000001L),
                 new Message.Inform(6, E2),
                 new Message.Ping(6, 0x600000001L),
-                new Message.PingAck(6));
+                new Message.PingAck(6),
+                new Message.Relay(new byte[] {4, 5, 6}));
     }
 
     @Test

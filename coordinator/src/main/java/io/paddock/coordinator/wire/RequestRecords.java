@@ -1,6 +1,5 @@
-package io.paddock.coordinator.net;
+package io.paddock.coordinator.wire;
 
-import io.paddock.coordinator.wire.OpCode;
 import org.apache.jute.Record;
 import org.apache.zookeeper.proto.AddWatchRequest;
 import org.apache.zookeeper.proto.AuthPacket;
@@ -24,10 +23,10 @@ import org.apache.zookeeper.proto.SetWatches2;
 import org.apache.zookeeper.proto.SyncRequest;
 
 /** The request record each opcode carries (multi is decoded by MultiCodec). */
-final class RequestRecords {
+public final class RequestRecords {
     private RequestRecords() {}
 
-    static Record forOpcode(int op) {
+    public static Record forOpcode(int op) {
         return switch (op) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> new CreateRequest();
             case OpCode.CREATE_TTL -> new CreateTTLRequest();
@@ -55,7 +54,7 @@ final class RequestRecords {
     }
 
     /** Operations whose request has no body after the header. */
-    static boolean isBodiless(int op) {
+    public static boolean isBodiless(int op) {
         return op == OpCode.PING || op == OpCode.CLOSE_SESSION || op == OpCode.WHO_AM_I;
     }
 }

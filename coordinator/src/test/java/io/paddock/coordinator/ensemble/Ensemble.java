@@ -1,0 +1,151 @@
+package io.paddock.coordinator.ensemble;
+
+import io.paddock.coordinator.server.MyIdFile;
+import io.paddock.coordinator.server.PaddockServer;
+import io.paddock.coordinator.server.ServerConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * N Paddock servers in this JVM on loopback, each with its own data directory. Ports are probed free
+ * (bound to 0, then released) because every member must know the others' ports up front.
+ */
+final class Ensemble implements AutoCloseable {
+    static final int TICK_MS = 100;
+
+    private final Path root;
+    private final Map<Long, String> serverLines = new TreeMap<>();
+    private final Map<Long, Integer> clientPorts = new TreeMap<>();
+    private final PaddockServer[] servers;
+    private final int observers;
+
+    Ensemble(Path root, int voters, int observers) throws IOException {
+        this.root = root;
+        this.observers = observers;
+        int n = voters + observers;
+        this.servers = new PaddockServer[n + 1];
+        for (long id = 1; id <= n; id++) {
+            int quorumPort = freePort();
+            int electionPort = freePort();
+            int clientPort = freePort();
+            clientPorts.put(id, clientPort);
+            serverLines.put(id, "127.0.0.1:" + quorumPort + ":" + electionPort
+                    + (id > voters ? ":observer" : ":participant") + ";127.0.0.1:" + clientPort);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    int size() {
+        return servers.length - 1;
+    }
+
+    Path dataDir(long id) {
+        return root.resolve("server" + id);
+    }
+
+    ServerConfig config(long id) {
+        ServerConfig.Builder b = ServerConfig.builder().tickTimeMs(TICK_MS).dataDir(dataDir(id))
+                .initLimitTicks(20).syncLimitTicks(10).snapCount(1000).preAllocSizeBytes(1 << 20)
+                .minSessionTimeoutMs(2 * TICK_MS).maxSessionTimeoutMs(60_000).clusterId("test-ensemble").fourLetterWords(List.of("*"));
+        serverLines.forEach(b::server);
+        if (id > size() - observers) {
+            b.peerType("observer");
+        }
+        return b.build();
+    }
+
+    PaddockServer start(long id) throws IOException {
+        Files.createDirectories(dataDir(id));
+        if (MyIdFile.read(dataDir(id)).isEmpty()) {
+            MyIdFile.write(dataDir(id), id);
+        }
+        PaddockServer s = PaddockServer.start(config(id));
+        servers[(int) id] = s;
+        return s;
+    }
+
+    void startAll() throws IOException {
+        for (long id = 1; id <= size(); id++) {
+            start(id);
+        }
+    }
+
+    PaddockServer server(long id) {
+        return servers[(int) id];
+    }
+
+    void stop(long id) {
+        PaddockServer s = servers[(int) id];
+        if (s != null) {
+            s.close();
+            servers[(int) id] = null;
+        }
+    }
+
+    String connectString(long id) {
+        return "127.0.0.1:" + clientPorts.get(id);
+    }
+
+    String connectStringAll() {
+        List<String> all = new ArrayList<>();
+        for (long id = 1; id <= size(); id++) {
+            all.add(connectString(id));
+        }
+        return String.join(",", all);
+    }
+
+    /** The id of the running server that leads once every running server is serving, waiting up to {@code timeout}. */
+    long awaitLeader(Duration timeout) throws InterruptedException {
+        long[] leader = {-1};
+        await(timeout, () -> {
+            long found = -1;
+            for (long id = 1; id <= size(); id++) {
+                PaddockServer s = servers[(int) id];
+                if (s == null) {
+                    continue;
+                }
+                String mode = s.mode();
+                if (mode.equals("looking") || !s.serving()) {
+                    return false;
+                }
+                if (mode.equals("leader")) {
+                    found = id;
+                }
+            }
+            leader[0] = found;
+            return found > 0;
+        });
+        return leader[0];
+    }
+
+    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (long id = 1; id <= size(); id++) {
+            stop(id);
+        }
+    }
+}
