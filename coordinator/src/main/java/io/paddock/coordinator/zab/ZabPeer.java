@@ -219,6 +219,11 @@ public final class ZabPeer {
                 int limit = followerPhase == FollowerPhase.BROADCAST ? config.syncLimitTicks() : config.initLimitTicks();
                 if (tick - lastHeardFromLeader > limit) {
                     lookAgain();
+                } else if (leaderEpoch < 0 && tick - lastResendTick >= config.resendTicks()) {
+                    // The chosen leader may still have been LOOKING when our FOLLOWERINFO arrived
+                    // (it decides a little later than we did) and dropped it: say it again.
+                    lastResendTick = tick;
+                    send(new Outbound(leaderId, new Message.FollowerInfo(acceptedEpoch, role == Role.OBSERVING)));
                 }
             }
             case LEADING -> leaderTick();
@@ -449,6 +454,10 @@ public final class ZabPeer {
 
     private void onNotification(long from, Message.Notification n) {
         if (role != Role.LOOKING) {
+            if (n.senderRole() == Role.LOOKING && role == Role.LEADING) {
+                // It no longer follows us (if it did): its next FOLLOWERINFO starts afresh.
+                learners.remove(from);
+            }
             if (n.senderRole() == Role.LOOKING) {
                 // Tell a late joiner who leads.
                 Vote leaderVote = new Vote(leaderId(), epoch(), lastZxid());
@@ -544,6 +553,7 @@ public final class ZabPeer {
         leaderEpoch = -1;
         followerPhase = FollowerPhase.DISCOVERY;
         lastHeardFromLeader = tick;
+        lastResendTick = tick;
         send(new Outbound(leader, new Message.FollowerInfo(acceptedEpoch, role == Role.OBSERVING)));
     }
 
@@ -632,6 +642,11 @@ public final class ZabPeer {
             l.lastHeardTick = tick;
         }
         if (m instanceof Message.FollowerInfo fi) {
+            if (l != null) {
+                // A re-send: the learner has not looked again since (that would have reached us as a
+                // LOOKING notification first, on the same ordered link) nor disconnected.
+                return;
+            }
             l = new Learner(fi.observer() || config.observers().contains(from), fi.acceptedEpoch(), tick);
             learners.put(from, l);
             if (leaderPhase == LeaderPhase.DISCOVERY) {

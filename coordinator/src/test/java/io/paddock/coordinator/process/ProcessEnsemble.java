@@ -1,0 +1,238 @@
+package io.paddock.coordinator.process;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+
+/** An ensemble of Paddock servers, one JVM each, on loopback with probed free ports. */
+final class ProcessEnsemble implements AutoCloseable {
+    private final Path root;
+    private final int voters;
+    private final int size;
+    private final List<String> settings;
+    private final Map<Integer, Integer> clientPorts = new TreeMap<>();
+    private final Map<Integer, String> serverLines = new TreeMap<>();
+    private final ServerProcess[] processes;
+
+    ProcessEnsemble(Path root, int voters, int observers, List<String> settings) throws IOException {
+        this.root = root;
+        this.voters = voters;
+        this.size = voters + observers;
+        this.settings = settings;
+        this.processes = new ServerProcess[size + 1];
+        for (int id = 1; id <= size; id++) {
+            int client = freePort();
+            clientPorts.put(id, client);
+            serverLines.put(id, "server." + id + "=127.0.0.1:" + freePort() + ":" + freePort()
+                    + (id > voters ? ":observer" : ":participant") + ";127.0.0.1:" + client);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    Path dataDir(int id) {
+        return root.resolve("server" + id + "/data");
+    }
+
+    ServerProcess start(int id) throws IOException, InterruptedException {
+        Path home = root.resolve("server" + id);
+        Files.createDirectories(dataDir(id));
+        Files.writeString(dataDir(id).resolve("myid"), id + "\n");
+        List<String> cfg = new ArrayList<>(settings);
+        cfg.add("dataDir=" + dataDir(id));
+        cfg.add("4lw.commands.whitelist=*");
+        if (id > voters) {
+            cfg.add("peerType=observer");
+        }
+        cfg.addAll(serverLines.values());
+        Path file = home.resolve("zoo.cfg");
+        Files.writeString(file, String.join("\n", cfg) + "\n");
+        ServerProcess p = ServerProcess.start(file, home.resolve("server.log"));
+        processes[id] = p;
+        return p;
+    }
+
+    void startAll() throws IOException, InterruptedException {
+        for (int id = 1; id <= size; id++) {
+            start(id);
+        }
+    }
+
+    ServerProcess process(int id) {
+        return processes[id];
+    }
+
+    void kill9(int id) throws InterruptedException {
+        processes[id].kill9();
+        processes[id] = null;
+    }
+
+    void terminate(int id) throws InterruptedException {
+        processes[id].terminate();
+        processes[id] = null;
+    }
+
+    /** Sends a signal (STOP, CONT) to a server this test started. */
+    void signal(int id, String signal) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(processes[id].pid())).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " failed");
+        }
+    }
+
+    String connectString(int id) {
+        return "127.0.0.1:" + clientPorts.get(id);
+    }
+
+    String connectStringAll() {
+        List<String> all = new ArrayList<>();
+        for (int id = 1; id <= size; id++) {
+            all.add(connectString(id));
+        }
+        return String.join(",", all);
+    }
+
+    static String fourLetterWord(String connectString, String word) throws IOException {
+        String[] hp = connectString.split(":");
+        try (Socket s = new Socket(hp[0], Integer.parseInt(hp[1]))) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            in.transferTo(bytes);
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** mntr's zk_peer_state of a server, or "down". */
+    String peerState(int id) {
+        if (processes[id] == null) {
+            return "down";
+        }
+        try {
+            for (String line : fourLetterWord(connectString(id), "mntr").split("\n")) {
+                if (line.startsWith("zk_peer_state\t")) {
+                    return line.substring(line.indexOf('\t') + 1);
+                }
+            }
+            return "unknown";
+        } catch (IOException e) {
+            return "unreachable";
+        }
+    }
+
+    /** Waits until every running server serves (one leader, the rest broadcasting); returns the leader. */
+    int awaitServing(Duration timeout) throws InterruptedException {
+        int[] leader = {-1};
+        awaitOrDump(timeout, () -> {
+            int found = -1;
+            for (int id = 1; id <= size; id++) {
+                if (processes[id] == null) {
+                    continue;
+                }
+                String state = peerState(id);
+                if (!state.endsWith(" - broadcast")) {
+                    return false;
+                }
+                if (state.startsWith("leader")) {
+                    found = id;
+                }
+            }
+            leader[0] = found;
+            return found > 0;
+        });
+        return leader[0];
+    }
+
+    /** Waits until every running server reports the same {@code hash} (last zxid and digest); returns it. */
+    String awaitSameDigest(Duration timeout) throws InterruptedException {
+        String[] agreed = {null};
+        awaitOrDump(timeout, () -> {
+            String first = null;
+            for (int id = 1; id <= size; id++) {
+                if (processes[id] == null) {
+                    continue;
+                }
+                String h;
+                try {
+                    h = fourLetterWord(connectString(id), "hash").trim();
+                } catch (IOException e) {
+                    return false;
+                }
+                if (first == null) {
+                    first = h;
+                } else if (!first.equals(h)) {
+                    return false;
+                }
+            }
+            agreed[0] = first;
+            return first != null;
+        });
+        return agreed[0];
+    }
+
+    /** Like {@link #await}, but a timeout reports every server's state and the tail of its log. */
+    private void awaitOrDump(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        try {
+            await(timeout, condition);
+        } catch (AssertionError e) {
+            StringBuilder sb = new StringBuilder(e.getMessage());
+            for (int id = 1; id <= size; id++) {
+                sb.append("\n--- server ").append(id).append(": ").append(peerState(id));
+                try {
+                    for (String h : List.of("hash")) {
+                        sb.append(" ").append(processes[id] == null ? "" : fourLetterWord(connectString(id), h).trim());
+                    }
+                    List<String> lines = Files.readAllLines(root.resolve("server" + id + "/server.log"));
+                    for (String line : lines.subList(Math.max(0, lines.size() - 40), lines.size())) {
+                        sb.append("\n  ").append(line);
+                    }
+                } catch (IOException io) {
+                    sb.append(" (").append(io).append(')');
+                }
+            }
+            throw new AssertionError(sb.toString(), e);
+        }
+    }
+
+    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (int id = 1; id <= size; id++) {
+            if (processes[id] != null) {
+                processes[id].close();
+                processes[id] = null;
+            }
+        }
+    }
+}
