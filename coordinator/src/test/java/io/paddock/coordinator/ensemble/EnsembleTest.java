@@ -182,6 +182,61 @@ class EnsembleTest {
         assertSameState(Set.of(1L, 2L, 3L, 4L));
     }
 
+    @Test
+    void watchesFollowTheSessionToAnotherServer() throws Exception {
+        ensemble = new Ensemble(dir, 3, 0);
+        ensemble.startAll();
+        long leader = ensemble.awaitLeader(ELECTION);
+        long f = follower(leader);
+        java.util.concurrent.LinkedBlockingQueue<org.apache.zookeeper.WatchedEvent> events =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        try (ZooKeeper writer = Clients.connect(ensemble.connectString(leader))) {
+            writer.create("/w", "0".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            // Connected to the follower first; the leader is its only other choice.
+            try (ZooKeeper watcher = Clients.connect(ensemble.connectString(f) + "," + ensemble.connectString(leader))) {
+                Ensemble.await(Duration.ofSeconds(30), () -> watcher.getState() == ZooKeeper.States.CONNECTED);
+                watcher.getData("/w", events::add, null);
+                ensemble.stop(f);
+                // The client reconnects to the leader with its session and re-arms the watch there.
+                Ensemble.await(Duration.ofSeconds(30), () -> {
+                    try {
+                        watcher.exists("/", false);
+                        return true;
+                    } catch (KeeperException | InterruptedException e) {
+                        return false;
+                    }
+                });
+                writer.setData("/w", "1".getBytes(), -1);
+                org.apache.zookeeper.WatchedEvent changed = null;
+                for (org.apache.zookeeper.WatchedEvent e = events.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+                     e != null; e = events.poll(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    if (e.getType() != org.apache.zookeeper.Watcher.Event.EventType.None) {
+                        changed = e;
+                        break;
+                    }
+                }
+                assertTrue(changed != null, "no data watch event after moving servers");
+                assertEquals(org.apache.zookeeper.Watcher.Event.EventType.NodeDataChanged, changed.getType());
+                assertEquals("/w", changed.getPath());
+            }
+        }
+    }
+
+    @Test
+    void aDataDirectoryOfAnotherServerIsRefused() throws Exception {
+        ensemble = new Ensemble(dir, 3, 0);
+        ensemble.start(1);
+        ensemble.stop(1);
+        // Server 2 pointed at server 1's directory (a copy-paste slip in a deployment).
+        io.paddock.coordinator.server.ServerConfig wrong = ensemble.config(2).toBuilder().dataDir(ensemble.dataDir(1)).build();
+        java.nio.file.Files.writeString(ensemble.dataDir(1).resolve("myid"), "2\n");
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.paddock.coordinator.storage.DataDirMismatchException.class,
+                () -> io.paddock.coordinator.server.PaddockServer.start(wrong));
+        assertTrue(e.getMessage().contains("belongs to server 1 of cluster 'test-ensemble'")
+                && e.getMessage().contains("this server is server 2 of cluster 'test-ensemble'"), e.getMessage());
+    }
+
     /** Every listed server reports the same last zxid and tree digest once they settle. */
     private void assertSameState(Set<Long> ids) throws Exception {
         Ensemble.await(Duration.ofSeconds(30), () -> {
