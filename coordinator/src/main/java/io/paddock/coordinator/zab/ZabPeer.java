@@ -204,7 +204,8 @@ public final class ZabPeer {
 
     @Override
     public String toString() {
-        return "peer " + myId + " " + role + " epoch=" + epoch() + " last=" + Zxid.hex(lastZxid()) + " committed="
+        return "peer " + myId + " " + role + (role == Role.LOOKING ? "" : " leader=" + leaderId()) + " epoch=" + epoch()
+                + " round=" + round + " vote=" + (vote == null ? "-" : vote.sid()) + " last=" + Zxid.hex(lastZxid()) + " committed="
                 + Zxid.hex(committed);
     }
 
@@ -558,6 +559,13 @@ public final class ZabPeer {
     }
 
     private void followerStep(Message m) {
+        if (m instanceof Message.FollowerInfo || m instanceof Message.AckEpoch || m instanceof Message.AckNewLeader
+                || m instanceof Message.Ack || m instanceof Message.PingAck) {
+            // Learner-to-leader traffic from the peer we think leads: it follows someone too (two
+            // peers can each believe the other leads). It must not count as hearing from a leader,
+            // or their FOLLOWERINFO re-sends would keep both waiting forever.
+            return;
+        }
         lastHeardFromLeader = tick;
         if (m instanceof Message.NewEpoch ne) {
             if (ne.epoch() < acceptedEpoch) {

@@ -45,6 +45,18 @@ class ZabSimulationTest {
         }
     }
 
+    /**
+     * Seeds that once failed, kept as bug reports. 1295 (found in a 3,000-seed run): two peers each
+     * believed the other led, and their FOLLOWERINFO re-sends counted as hearing from a leader, so
+     * neither ever timed out and looked again.
+     */
+    @Test
+    void regressionSeeds() {
+        for (long seed : new long[] {1295}) {
+            new ZabSimulation(seed, THREE, ZabSimulation.Faults.standard()).run(1500, 6000);
+        }
+    }
+
     @Test
     void manySeedsWithFaultsFiveNodesAndAnObserver() {
         int seeds = Integer.getInteger("paddock.sim.seeds", 500);
