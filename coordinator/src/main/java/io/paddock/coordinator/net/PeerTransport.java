@@ -132,6 +132,9 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     private void install(SocketChannel ch, long dialled) {
+        // Proposals, acks and commits are small and frequent: coalesce their flushes into fewer
+        // syscalls (order is unaffected; a flush is only deferred to the end of the event-loop turn).
+        ch.pipeline().addLast(new io.netty.handler.flush.FlushConsolidationHandler(64, true));
         ch.pipeline().addLast(new FrameDecoder(maxFrameBytes));
         ch.pipeline().addLast(new FrameEncoder());
         ch.pipeline().addLast(new Link(dialled));

@@ -38,7 +38,18 @@ public final class DataTree {
     private final Set<String> ttls = new HashSet<>();
     private final Map<Long, SessionRecord> sessions = new LinkedHashMap<>();
     private final QuotaTracker quotas = new QuotaTracker();
+    /**
+     * One shared instance per distinct ACL list: every txn decodes its own copy, and trees have a
+     * handful of distinct lists over millions of nodes (ZooKeeper keeps a reference-counted ACL
+     * cache for the same reason).
+     */
+    private final Map<List<ACL>, List<ACL>> aclCanon = new HashMap<>();
     private long lastZxid;
+
+    private List<ACL> canonicalAcl(List<ACL> acl) {
+        List<ACL> known = aclCanon.putIfAbsent(acl, acl);
+        return known == null ? acl : known;
+    }
 
     /** The durable facts about a session: its negotiated timeout and password. */
     public record SessionRecord(long sessionId, int timeoutMs, byte[] password) {}
@@ -182,7 +193,7 @@ public final class DataTree {
             if (node == null) {
                 return ApplyResult.error(ErrorCode.NO_NODE);
             }
-            ZNode updated = node.withAcl(s.acl(), s.newAversion());
+            ZNode updated = node.withAcl(canonicalAcl(s.acl()), s.newAversion());
             nodes.put(s.path(), updated);
             return new ApplyResult(ErrorCode.OK, s.path(), updated.stat(), null, List.of());
         } else if (txn instanceof Txn.Check c) {
@@ -221,8 +232,8 @@ public final class DataTree {
         if (parent.children.contains(name)) {
             return ApplyResult.error(ErrorCode.NODE_EXISTS);
         }
-        ZNode node = new ZNode(c.data(), c.acl(), zxid, zxid, zxid, time, time, 0, 0, 0, c.ephemeralOwner(),
-                new HashSet<>());
+        ZNode node = new ZNode(c.data(), canonicalAcl(c.acl()), zxid, zxid, zxid, time, time, 0, 0, 0,
+                c.ephemeralOwner(), new HashSet<>());
         parent.children.add(name);
         nodes.put(parentPath, parent.withChildChange(c.parentCversion(), zxid));
         nodes.put(c.path(), node);
@@ -335,7 +346,7 @@ public final class DataTree {
         sessions.clear();
         for (Map.Entry<String, ZNode> e : image.nodes().entrySet()) {
             ZNode n = e.getValue();
-            nodes.put(e.getKey(), new ZNode(n.data, n.acl, n.czxid, n.mzxid, n.pzxid, n.ctime, n.mtime,
+            nodes.put(e.getKey(), new ZNode(n.data, canonicalAcl(n.acl), n.czxid, n.mzxid, n.pzxid, n.ctime, n.mtime,
                     n.version, n.cversion, n.aversion, n.ephemeralOwner, new HashSet<>()));
         }
         for (Map.Entry<String, ZNode> e : nodes.entrySet()) {

@@ -396,12 +396,30 @@ public final class ZabPeer {
             return;
         }
         committed = target;
-        for (Entry e : log) {
-            if (e.zxid() > applied && e.zxid() <= committed) {
-                commitOut.add(e);
-                applied = e.zxid();
+        for (int i = firstIndexAfter(applied); i < log.size() && log.get(i).zxid() <= committed; i++) {
+            Entry e = log.get(i);
+            commitOut.add(e);
+            applied = e.zxid();
+        }
+    }
+
+    /**
+     * Index of the first in-memory entry with a zxid above {@code zxid} (log.size() if none). The
+     * log holds up to two snapshots' worth of entries, so scanning it per commit would make every
+     * commit cost O(log): search instead.
+     */
+    private int firstIndexAfter(long zxid) {
+        int lo = 0;
+        int hi = log.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (log.get(mid).zxid() <= zxid) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
+        return lo;
     }
 
     // ================================================================== election
@@ -817,13 +835,7 @@ public final class ZabPeer {
     }
 
     private List<Entry> entriesAfter(long zxid) {
-        List<Entry> out = new ArrayList<>();
-        for (Entry e : log) {
-            if (e.zxid() > zxid) {
-                out.add(e);
-            }
-        }
-        return out;
+        return new ArrayList<>(log.subList(firstIndexAfter(zxid), log.size()));
     }
 
     private void maybeEstablish() {
@@ -879,10 +891,8 @@ public final class ZabPeer {
                 continue;
             }
             if (l.observer) {
-                for (Entry entry : log) {
-                    if (entry.zxid() > before && entry.zxid() <= committed) {
-                        send(new Outbound(e.getKey(), new Message.Inform(epoch, entry)));
-                    }
+                for (int i = firstIndexAfter(before); i < log.size() && log.get(i).zxid() <= committed; i++) {
+                    send(new Outbound(e.getKey(), new Message.Inform(epoch, log.get(i))));
                 }
             } else {
                 send(new Outbound(e.getKey(), new Message.Commit(epoch, committed)));
