@@ -55,7 +55,7 @@ public final class DataTree {
     public record SessionRecord(long sessionId, int timeoutMs, byte[] password) {}
 
     public DataTree() {
-        putNode("/", new ZNode(new byte[0], OPEN_ACL, 0, 0, 0, 0, 0, 0, 0, 0, 0, new HashSet<>()));
+        putNode("/", new ZNode(new byte[0], OPEN_ACL, 0, 0, 0, 0, 0, 0, 0, 0, 0, new ChildSet()));
         addSystemNode(ZOOKEEPER, OPEN_ACL, 0);
         addSystemNode(QUOTA, OPEN_ACL, 0);
         // ZooKeeper creates the config node with aversion -1; clients see that value.
@@ -63,7 +63,7 @@ public final class DataTree {
     }
 
     private void addSystemNode(String path, List<ACL> acl, int aversion) {
-        ZNode node = new ZNode(new byte[0], acl, 0, 0, 0, 0, 0, 0, 0, aversion, 0, new HashSet<>());
+        ZNode node = new ZNode(new byte[0], acl, 0, 0, 0, 0, 0, 0, 0, aversion, 0, new ChildSet());
         nodes.get(PathUtil.parent(path)).children.add(PathUtil.name(path));
         nodes.put(path, node);
     }
@@ -233,7 +233,7 @@ public final class DataTree {
             return ApplyResult.error(ErrorCode.NODE_EXISTS);
         }
         ZNode node = new ZNode(c.data(), canonicalAcl(c.acl()), zxid, zxid, zxid, time, time, 0, 0, 0,
-                c.ephemeralOwner(), new HashSet<>());
+                c.ephemeralOwner(), new ChildSet());
         parent.children.add(name);
         nodes.put(parentPath, parent.withChildChange(c.parentCversion(), zxid));
         nodes.put(c.path(), node);
@@ -347,7 +347,7 @@ public final class DataTree {
         for (Map.Entry<String, ZNode> e : image.nodes().entrySet()) {
             ZNode n = e.getValue();
             nodes.put(e.getKey(), new ZNode(n.data, canonicalAcl(n.acl), n.czxid, n.mzxid, n.pzxid, n.ctime, n.mtime,
-                    n.version, n.cversion, n.aversion, n.ephemeralOwner, new HashSet<>()));
+                    n.version, n.cversion, n.aversion, n.ephemeralOwner, new ChildSet()));
         }
         for (Map.Entry<String, ZNode> e : nodes.entrySet()) {
             String path = e.getKey();
