@@ -90,7 +90,7 @@ final class Report {
         Files.write(out.resolve("runs.jsonl"), json);
         StringBuilder md = new StringBuilder();
         md.append("# Paddock vs Apache ZooKeeper 3.9.4").append(quick ? " (quick)" : "").append("\n\n");
-        md.append("Produced by `java -cp \"bench/target/classes:bench/target/lib/*\" io.paddock.bench.BenchMain")
+        md.append("Produced by `bench/run")
                 .append(quick ? " --quick" : "").append("` on ").append(ZonedDateTime.now().withNano(0))
                 .append(" in ").append(String.format(Locale.ROOT, "%.0f", elapsedSeconds / 60)).append(" min; ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")

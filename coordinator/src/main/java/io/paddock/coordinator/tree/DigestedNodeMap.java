@@ -1,5 +1,7 @@
 package io.paddock.coordinator.tree;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -84,13 +86,13 @@ final class DigestedNodeMap extends ConcurrentHashMap<String, ZNode> {
         if (n.data != null) {
             crc.update(n.data);
         }
-        long[] fields = {n.czxid, n.mzxid, n.pzxid, n.ctime, n.mtime, n.version, n.cversion, n.aversion,
-            n.ephemeralOwner, n.acl.hashCode()};
-        for (long f : fields) {
-            for (int i = 0; i < 8; i++) {
-                crc.update((int) (f >>> (8 * i)));
-            }
-        }
+        // One bulk update over the fields, little-endian (the same bytes, in the same order, that
+        // updating byte by byte would feed; 80 single-byte updates per node showed in profiles).
+        ByteBuffer fields = ByteBuffer.allocate(80).order(ByteOrder.LITTLE_ENDIAN);
+        fields.putLong(n.czxid).putLong(n.mzxid).putLong(n.pzxid).putLong(n.ctime).putLong(n.mtime)
+                .putLong(n.version).putLong(n.cversion).putLong(n.aversion).putLong(n.ephemeralOwner)
+                .putLong(n.acl.hashCode());
+        crc.update(fields.array());
         return crc.getValue();
     }
 }
