@@ -16,10 +16,11 @@ import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * N Paddock servers in this JVM on loopback, each with its own data directory. Ports are probed free
+ * N Paddock servers in this JVM on loopback, each with its own data directory (public: the adapters
+ * run their coordinator scenarios on it). Ports are probed free
  * (bound to 0, then released) because every member must know the others' ports up front.
  */
-final class Ensemble implements AutoCloseable {
+public final class Ensemble implements AutoCloseable {
     static final int TICK_MS = 100;
 
     private final Path root;
@@ -28,7 +29,7 @@ final class Ensemble implements AutoCloseable {
     private final PaddockServer[] servers;
     private final int observers;
 
-    Ensemble(Path root, int voters, int observers) throws IOException {
+    public Ensemble(Path root, int voters, int observers) throws IOException {
         this.root = root;
         this.observers = observers;
         int n = voters + observers;
@@ -68,7 +69,7 @@ final class Ensemble implements AutoCloseable {
         return b.build();
     }
 
-    PaddockServer start(long id) throws IOException {
+    public PaddockServer start(long id) throws IOException {
         Files.createDirectories(dataDir(id));
         if (MyIdFile.read(dataDir(id)).isEmpty()) {
             MyIdFile.write(dataDir(id), id);
@@ -78,17 +79,17 @@ final class Ensemble implements AutoCloseable {
         return s;
     }
 
-    void startAll() throws IOException {
+    public void startAll() throws IOException {
         for (long id = 1; id <= size(); id++) {
             start(id);
         }
     }
 
-    PaddockServer server(long id) {
+    public PaddockServer server(long id) {
         return servers[(int) id];
     }
 
-    void stop(long id) {
+    public void stop(long id) {
         PaddockServer s = servers[(int) id];
         if (s != null) {
             s.close();
@@ -100,7 +101,7 @@ final class Ensemble implements AutoCloseable {
         return "127.0.0.1:" + clientPorts.get(id);
     }
 
-    String connectStringAll() {
+    public String connectStringAll() {
         List<String> all = new ArrayList<>();
         for (long id = 1; id <= size(); id++) {
             all.add(connectString(id));
@@ -109,7 +110,7 @@ final class Ensemble implements AutoCloseable {
     }
 
     /** The id of the running server that leads once every running server is serving, waiting up to {@code timeout}. */
-    long awaitLeader(Duration timeout) throws InterruptedException {
+    public long awaitLeader(Duration timeout) throws InterruptedException {
         long[] leader = {-1};
         await(timeout, () -> {
             long found = -1;

@@ -1,0 +1,458 @@
+package io.paddock.hdfs;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.ha.ActiveStandbyElector.ActiveStandbyElectorCallback;
+import org.apache.hadoop.ha.HAServiceProtocol;
+import org.apache.hadoop.ha.HAServiceProtocol.HAServiceState;
+import org.apache.hadoop.ha.HAServiceProtocol.RequestSource;
+import org.apache.hadoop.ha.HAServiceProtocol.StateChangeRequestInfo;
+import org.apache.hadoop.ha.HAServiceProtocolHelper;
+import org.apache.hadoop.ha.HAServiceTarget;
+import org.apache.hadoop.ha.HealthMonitor;
+import org.apache.hadoop.ha.ServiceFailedException;
+import org.apache.hadoop.ha.ZKFCProtocol;
+import org.apache.hadoop.hdfs.tools.NNHAServiceTarget;
+import org.apache.hadoop.ipc.RPC;
+import org.apache.hadoop.security.AccessControlException;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.security.authorize.AccessControlList;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The failover controller for one NameNode: the ZKFC state machine on Hadoop's public pieces.
+ * Health decides whether the NameNode stands in the election; the elector decides whether it is
+ * active; {@code ZKFCProtocol} lets {@code hdfs haadmin -failover} move the active role gracefully.
+ *
+ * <p>All decisions run on one event thread (health reports, coordinator events, RPC requests are
+ * posted to it), so the controller has a single writer and no lock ordering to get wrong. Only
+ * {@link #gracefulFailover()} waits off that thread, for the election it provoked.
+ */
+public final class FailoverController implements ActiveStandbyElectorCallback, ZKFCProtocol {
+    private static final Logger LOG = LoggerFactory.getLogger(FailoverController.class);
+
+    /** The outcome of one attempt to make the local NameNode active. */
+    private record Attempt(long number, boolean succeeded, String detail) {
+    }
+
+    private final ControllerConfig config;
+    private final ActiveNodeInfoCodec codec;
+    private final byte[] localData;
+    private final ControllerStatus status;
+    private final ScheduledExecutorService events;
+    private final LockElector elector;
+    private final HealthWatch health;
+    private final ControllerRpcServer rpc;
+    private final StatusServer statusServer;
+    private final AccessControlList admins;
+
+    private HealthMonitor.State lastHealth = HealthMonitor.State.INITIALIZING;
+    private HAServiceState lastServiceState;
+    private long delayJoiningUntilNanos;
+    private boolean recheckScheduled;
+    private final Object attempts = new Object();
+    private long attemptCount;
+    private Attempt lastAttempt;
+
+    FailoverController(ControllerConfig config) throws IOException {
+        this.config = config;
+        this.codec = new ActiveNodeInfoCodec(config);
+        this.localData = codec.encode(config.local);
+        this.status = new ControllerStatus(config.nameserviceId, config.namenodeId);
+        this.events = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "paddock-fc-events-" + config.namenodeId);
+            t.setDaemon(true);
+            return t;
+        });
+        this.elector = new LockElector(config, this, events, status);
+        this.health = new HealthWatch(config, this::onHealth);
+        this.rpc = new ControllerRpcServer(config, this);
+        this.statusServer = new StatusServer(config.statusAddress, status);
+        this.admins = new AccessControlList(config.conf.get("dfs.cluster.administrators", " "));
+    }
+
+    /**
+     * Starts a controller for the NameNode {@code conf} names: checks the election znode exists (exit
+     * code 3 otherwise) and the coordinator answers (6), then serves RPC and status and starts
+     * watching health.
+     */
+    public static FailoverController start(org.apache.hadoop.conf.Configuration conf) throws ControllerStartException,
+            IOException, InterruptedException {
+        ControllerConfig config = ControllerConfig.load(conf);
+        try (ElectionZnodes znodes = ElectionZnodes.connect(config)) {
+            if (!znodes.exists()) {
+                throw new ControllerStartException(ControllerExit.NO_PARENT_ZNODE, "election znode "
+                        + config.electionPath + " does not exist: run the controller with -formatZK first");
+            }
+        } catch (KeeperException e) {
+            throw new ControllerStartException(ControllerExit.NO_COORDINATOR, "cannot read the election znode "
+                    + config.electionPath + ": " + e.getMessage());
+        }
+        FailoverController fc = new FailoverController(config);
+        fc.rpc.start();
+        fc.statusServer.start();
+        fc.onEvents(() -> {
+            fc.elector.start();
+            return null;
+        });
+        fc.health.start();
+        LOG.info("failover controller for {} started: RPC {}, status http://{}:{}/status, election {}",
+                config.local, fc.rpc.address(), config.statusAddress.split(":")[0], fc.statusServer.port(),
+                config.electionPath);
+        return fc;
+    }
+
+    /** Leaves the election (the next active still fences this NameNode) and stops every thread. */
+    public void stop() throws InterruptedException {
+        health.stop();
+        rpc.stop();
+        try {
+            onEvents(() -> {
+                elector.quitElection(true);
+                elector.close();
+                return null;
+            });
+        } catch (IOException e) {
+            LOG.warn("leaving the election failed: {}", e.toString());
+        }
+        events.shutdown();
+        events.awaitTermination(30, TimeUnit.SECONDS);
+        statusServer.stop();
+    }
+
+    public String statusJson() {
+        return status.toJson();
+    }
+
+    public int statusPort() {
+        return statusServer.port();
+    }
+
+    ControllerStatus status() {
+        return status;
+    }
+
+    // ---- health ----
+
+    private void onHealth(HealthMonitor.State state, HAServiceState serviceState, String detail) {
+        events.execute(() -> guarded(() -> {
+            lastHealth = state;
+            lastServiceState = serviceState;
+            status.health(state.name());
+            status.localState(serviceState == null ? "UNKNOWN" : serviceState.name());
+            recheckElectability();
+        }));
+    }
+
+    private void recheckElectability() {
+        switch (lastHealth) {
+            case SERVICE_HEALTHY -> {
+                if (lastServiceState == HAServiceState.OBSERVER) {
+                    // an observer NameNode must never be elected (HDFS-14961, HDFS-15023)
+                    elector.quitElection(true);
+                    return;
+                }
+                long waitNanos = delayJoiningUntilNanos - System.nanoTime();
+                if (waitNanos > 0) {
+                    if (!recheckScheduled) {
+                        recheckScheduled = true;
+                        events.schedule(() -> guarded(() -> {
+                            recheckScheduled = false;
+                            recheckElectability();
+                        }), waitNanos, TimeUnit.NANOSECONDS);
+                    }
+                    return;
+                }
+                elector.joinElection(localData);
+            }
+            case INITIALIZING -> elector.quitElection(false);
+            case SERVICE_UNHEALTHY, SERVICE_NOT_RESPONDING, HEALTH_MONITOR_FAILED -> elector.quitElection(true);
+            default -> throw new IllegalStateException("health " + lastHealth);
+        }
+    }
+
+    // ---- elector callbacks (event thread) ----
+
+    @Override
+    public void becomeActive() throws ServiceFailedException {
+        long t0 = System.nanoTime();
+        HAServiceProtocol proxy = null;
+        try {
+            proxy = config.local.getProxy(config.conf, config.newActiveTimeoutMs);
+            HAServiceProtocolHelper.transitionToActive(proxy, requestInfo());
+            long ms = millisSince(t0);
+            status.transition(new ControllerStatus.Transition(Instant.now(), "ACTIVE", "won the election", true, ms, null));
+            status.count("transitions_to_active");
+            status.currentActive(config.namenodeId);
+            recordAttempt(true, "Successfully transitioned " + config.local + " to active state in " + ms + " ms");
+        } catch (Throwable t) {
+            long ms = millisSince(t0);
+            status.transition(new ControllerStatus.Transition(Instant.now(), "ACTIVE", "won the election", false, ms,
+                    t.toString()));
+            status.count("transition_failures");
+            recordAttempt(false, "Couldn't make " + config.local + " active: " + t);
+            throw new ServiceFailedException("Couldn't transition " + config.local + " to active", t);
+        } finally {
+            stopProxy(proxy);
+        }
+    }
+
+    @Override
+    public void becomeStandby() {
+        toStandby("another NameNode holds the lock");
+        refreshCurrentActive();
+    }
+
+    @Override
+    public void enterNeutralMode() {
+        LOG.info("coordinator unreachable: {} keeps its current state until the session is resolved", config.local);
+    }
+
+    @Override
+    public void notifyFatalError(String errorMessage) {
+        // this elector retries instead; kept for the contract
+        LOG.error("elector reported: {}", errorMessage);
+    }
+
+    @Override
+    public void fenceOldActive(byte[] oldActiveData) {
+        NNHAServiceTarget target;
+        try {
+            target = codec.decode(oldActiveData);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot tell whom to fence: " + e.getMessage(), e);
+        }
+        LOG.info("fencing the previous active {}", target);
+        if (gracefulFence(target)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        String methods = config.conf.get(ControllerConfig.FENCING_METHODS, "");
+        boolean fenced;
+        String detail;
+        try {
+            target.checkFencingConfigured();
+            fenced = target.getFencer().fence(target, config.local);
+            detail = fenced ? "fenced" : "every method in " + ControllerConfig.FENCING_METHODS + " failed";
+        } catch (Exception e) {
+            fenced = false;
+            detail = e.toString();
+        }
+        status.fencing(new ControllerStatus.Fencing(Instant.now(), target.getNameNodeId(), methods, fenced,
+                millisSince(t0), detail));
+        if (!fenced) {
+            recordAttempt(false, "Unable to fence old active " + target + ": " + detail);
+            throw new IllegalStateException("Unable to fence " + target + ": " + detail);
+        }
+    }
+
+    /** Asks the previous active to step down itself; true if it did. */
+    private boolean gracefulFence(HAServiceTarget target) {
+        long t0 = System.nanoTime();
+        HAServiceProtocol proxy = null;
+        try {
+            proxy = target.getProxy(config.conf, config.gracefulFenceTimeoutMs);
+            HAServiceProtocolHelper.transitionToStandby(proxy, requestInfo());
+            status.fencing(new ControllerStatus.Fencing(Instant.now(), nnId(target), "graceful (transitionToStandby)",
+                    true, millisSince(t0), "stepped down"));
+            return true;
+        } catch (Throwable t) {
+            status.fencing(new ControllerStatus.Fencing(Instant.now(), nnId(target), "graceful (transitionToStandby)",
+                    false, millisSince(t0), t.toString()));
+            return false;
+        } finally {
+            stopProxy(proxy);
+        }
+    }
+
+    // ---- ZKFCProtocol (RPC handler threads) ----
+
+    @Override
+    public void cedeActive(int millisToCede) throws IOException, AccessControlException {
+        checkAdmin();
+        onEvents(() -> {
+            if (millisToCede <= 0) {
+                delayJoiningUntilNanos = 0;
+                recheckElectability();
+                return null;
+            }
+            LOG.info("asked to cede the active role for {} ms", millisToCede);
+            boolean needFence = !toStandby("asked to cede the active role for " + millisToCede + " ms");
+            delayJoiningUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millisToCede);
+            elector.quitElection(needFence);
+            recheckElectability();
+            return null;
+        });
+    }
+
+    @Override
+    public void gracefulFailover() throws IOException, AccessControlException {
+        checkAdmin();
+        int timeout = config.gracefulFenceTimeoutMs * 2;
+        HealthMonitor.State h = onEvents(() -> lastHealth);
+        if (h != HealthMonitor.State.SERVICE_HEALTHY) {
+            throw new ServiceFailedException(config.local + " is not currently healthy (" + h
+                    + "). Cannot be failover target");
+        }
+        byte[] data = onEvents(elector::activeData);
+        if (data == null) {
+            throw new ServiceFailedException("No other node is currently active.");
+        }
+        NNHAServiceTarget oldActive = codec.decode(data);
+        if (oldActive.getNameNodeId().equals(config.namenodeId)) {
+            LOG.info("{} is already active; nothing to fail over", config.local);
+            return;
+        }
+        long before;
+        synchronized (attempts) {
+            before = attemptCount;
+        }
+        List<ZKFCProtocol> ceded = new ArrayList<>();
+        try {
+            List<String> order = new ArrayList<>(config.otherNamenodeIds);
+            order.remove(oldActive.getNameNodeId());
+            order.add(oldActive.getNameNodeId());
+            for (String nn : order) {
+                ZKFCProtocol remote = config.target(nn).getZKFCProxy(config.conf, timeout);
+                ceded.add(remote);
+                remote.cedeActive(timeout);
+            }
+            Attempt attempt = awaitAttempt(before, timeout + 60_000L);
+            for (ZKFCProtocol remote : ceded) {
+                remote.cedeActive(-1);
+            }
+            if (attempt == null) {
+                throw new ServiceFailedException("Unable to become active. " + config.local + " did not get an "
+                        + "opportunity from the coordinator, or took too long to transition to active.");
+            }
+            if (!attempt.succeeded()) {
+                throw new ServiceFailedException("Failed to become active. " + attempt.detail());
+            }
+            LOG.info("graceful failover to {} done: {}", config.local, attempt.detail());
+        } finally {
+            for (ZKFCProtocol remote : ceded) {
+                RPC.stopProxy(remote);
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    /** Moves the local NameNode to standby; false if it could not be told (it may still be active). */
+    private boolean toStandby(String reason) {
+        long t0 = System.nanoTime();
+        HAServiceProtocol proxy = null;
+        try {
+            proxy = config.local.getProxy(config.conf, config.gracefulFenceTimeoutMs);
+            HAServiceProtocolHelper.transitionToStandby(proxy, requestInfo());
+            status.transition(new ControllerStatus.Transition(Instant.now(), "STANDBY", reason, true, millisSince(t0), null));
+            status.count("transitions_to_standby");
+            return true;
+        } catch (Throwable t) {
+            LOG.error("couldn't transition {} to standby: {}", config.local, t.toString());
+            status.transition(new ControllerStatus.Transition(Instant.now(), "STANDBY", reason, false, millisSince(t0),
+                    t.toString()));
+            status.count("transition_failures");
+            return false;
+        } finally {
+            stopProxy(proxy);
+        }
+    }
+
+    private void refreshCurrentActive() {
+        try {
+            byte[] data = elector.activeData();
+            status.currentActive(data == null ? null : codec.decode(data).getNameNodeId());
+        } catch (Exception e) {
+            LOG.debug("current active unknown: {}", e.toString());
+        }
+    }
+
+    private void recordAttempt(boolean succeeded, String detail) {
+        synchronized (attempts) {
+            attemptCount++;
+            lastAttempt = new Attempt(attemptCount, succeeded, detail);
+            attempts.notifyAll();
+        }
+    }
+
+    private Attempt awaitAttempt(long after, long timeoutMs) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (attempts) {
+            while (attemptCount <= after) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(attempts, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting to become active", e);
+                }
+            }
+            return lastAttempt;
+        }
+    }
+
+    private void checkAdmin() throws IOException {
+        UserGroupInformation caller = UserGroupInformation.getCurrentUser();
+        UserGroupInformation self = UserGroupInformation.getLoginUser();
+        if (admins.isUserAllowed(caller) || caller.getShortUserName().equals(self.getShortUserName())) {
+            return;
+        }
+        throw new AccessControlException("Disallowed RPC access from " + caller
+                + ": not listed in dfs.cluster.administrators");
+    }
+
+    private <T> T onEvents(Callable<T> task) throws IOException {
+        try {
+            return events.submit(task).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(cause.toString(), cause);
+        }
+    }
+
+    /** A failure in one step is logged and reported, never allowed to kill the event thread. */
+    private static void guarded(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            LOG.error("controller step failed; continuing", t);
+        }
+    }
+
+    private static StateChangeRequestInfo requestInfo() {
+        return new StateChangeRequestInfo(RequestSource.REQUEST_BY_ZKFC);
+    }
+
+    private static String nnId(HAServiceTarget t) {
+        return t instanceof NNHAServiceTarget nn ? nn.getNameNodeId() : t.toString();
+    }
+
+    private static long millisSince(long t0) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
+    private static void stopProxy(Object proxy) {
+        if (proxy != null) {
+            RPC.stopProxy(proxy);
+        }
+    }
+}

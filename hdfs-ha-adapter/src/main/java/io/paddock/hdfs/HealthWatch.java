@@ -1,0 +1,103 @@
+package io.paddock.hdfs;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.ha.HAServiceProtocol;
+import org.apache.hadoop.ha.HAServiceProtocol.HAServiceState;
+import org.apache.hadoop.ha.HAServiceProtocol.RequestSource;
+import org.apache.hadoop.ha.HAServiceProtocol.StateChangeRequestInfo;
+import org.apache.hadoop.ha.HAServiceProtocolHelper;
+import org.apache.hadoop.ha.HealthCheckFailedException;
+import org.apache.hadoop.ha.HealthMonitor;
+import org.apache.hadoop.ipc.RPC;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls the local NameNode's {@code monitorHealth} and {@code getServiceStatus} on its own thread
+ * and reports changes in Hadoop's {@link HealthMonitor.State} terms, with the {@code ha.health-monitor.*}
+ * keys. It talks to the NameNode's lifeline RPC address when one is configured, so a NameNode busy
+ * with client RPCs (or a long GC) is not mistaken for a dead one (HDFS-9311).
+ */
+final class HealthWatch {
+    private static final Logger LOG = LoggerFactory.getLogger(HealthWatch.class);
+
+    interface Listener {
+        void onHealth(HealthMonitor.State state, HAServiceState serviceState, String detail);
+    }
+
+    private final ControllerConfig config;
+    private final Listener listener;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread thread;
+    private HealthMonitor.State lastState;
+    private HAServiceState lastServiceState;
+
+    HealthWatch(ControllerConfig config, Listener listener) {
+        this.config = config;
+        this.listener = listener;
+        this.thread = new Thread(this::loop, "paddock-fc-health-" + config.namenodeId);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void stop() throws InterruptedException {
+        stopped.countDown();
+        thread.join(30_000);
+    }
+
+    private void loop() {
+        StateChangeRequestInfo info = new StateChangeRequestInfo(RequestSource.REQUEST_BY_ZKFC);
+        while (stopped.getCount() > 0) {
+            HAServiceProtocol proxy;
+            try {
+                proxy = config.local.getHealthMonitorProxy(config.conf, config.healthRpcTimeoutMs,
+                        config.healthConnectRetries);
+            } catch (Exception e) {
+                report(HealthMonitor.State.SERVICE_NOT_RESPONDING, null, "no RPC proxy: " + e);
+                pause(config.healthSleepAfterDisconnectMs);
+                continue;
+            }
+            try {
+                while (stopped.getCount() > 0) {
+                    try {
+                        HAServiceProtocolHelper.monitorHealth(proxy, info);
+                        HAServiceState s = proxy.getServiceStatus().getState();
+                        report(HealthMonitor.State.SERVICE_HEALTHY, s, "healthy");
+                    } catch (HealthCheckFailedException e) {
+                        report(HealthMonitor.State.SERVICE_UNHEALTHY, null, e.getMessage());
+                    }
+                    pause(config.healthCheckIntervalMs);
+                }
+            } catch (Exception e) {
+                report(HealthMonitor.State.SERVICE_NOT_RESPONDING, null, e.toString());
+                pause(config.healthSleepAfterDisconnectMs);
+            } finally {
+                RPC.stopProxy(proxy);
+            }
+        }
+    }
+
+    private void report(HealthMonitor.State state, HAServiceState serviceState, String detail) {
+        if (state == lastState && serviceState == lastServiceState) {
+            return;
+        }
+        LOG.info("local NameNode {}: {} ({}){}", config.namenodeId, state, serviceState == null ? "-" : serviceState,
+                state == HealthMonitor.State.SERVICE_HEALTHY ? "" : ": " + detail);
+        lastState = state;
+        lastServiceState = serviceState;
+        listener.onHealth(state, serviceState, detail);
+    }
+
+    private void pause(long millis) {
+        try {
+            stopped.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped.countDown();
+        }
+    }
+}

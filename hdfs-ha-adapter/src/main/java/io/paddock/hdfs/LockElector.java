@@ -1,0 +1,342 @@
+package io.paddock.hdfs;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.ha.ActiveStandbyElector.ActiveStandbyElectorCallback;
+import org.apache.hadoop.util.ZKUtil;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hadoop's {@code ActiveStandbyElector} contract on a stock ZooKeeper client, with the stock znode
+ * layout: whoever creates the ephemeral {@code ActiveStandbyElectorLock} is active; the persistent
+ * {@code ActiveBreadCrumb} names the last active so its successor fences it unless the data is its
+ * own. Callbacks: becomeActive, becomeStandby, enterNeutralMode, fenceOldActive (notifyFatalError is
+ * never called: every error here is retried).
+ *
+ * <p>Differences from the stock elector, on purpose: quitting the election deletes the lock but keeps
+ * the session (the stock one closes it, churning sessions on every health flap); a failed fence or
+ * transition releases the lock and retries with exponential back-off instead of every second
+ * forever; a lost session is replaced inside the process instead of relying on a supervisor.
+ *
+ * <p>Threading: every method runs on the controller's single event thread, and ZooKeeper events are
+ * posted to it, so no state here needs a lock. Events from a replaced session are dropped by
+ * generation.
+ */
+final class LockElector {
+    private static final Logger LOG = LoggerFactory.getLogger(LockElector.class);
+
+    enum State { NOT_IN_ELECTION, NEUTRAL, ACTIVE, STANDBY, BACKING_OFF }
+
+    private final ControllerConfig config;
+    private final ActiveStandbyElectorCallback callback;
+    private final ScheduledExecutorService events;
+    private final ControllerStatus status;
+
+    private ZooKeeper zk;
+    private int generation;
+    private Watcher watcher;
+    private boolean connected;
+    private boolean wantElection;
+    private byte[] appData;
+    private State state = State.NOT_IN_ELECTION;
+    private int consecutiveFailures;
+    private ScheduledFuture<?> retry;
+    private boolean closed;
+
+    LockElector(ControllerConfig config, ActiveStandbyElectorCallback callback, ScheduledExecutorService events,
+            ControllerStatus status) {
+        this.config = config;
+        this.callback = callback;
+        this.events = events;
+        this.status = status;
+    }
+
+    State state() {
+        return state;
+    }
+
+    long sessionId() {
+        return zk == null ? 0 : zk.getSessionId();
+    }
+
+    /** Opens the session; the election starts on {@link #joinElection}. */
+    void start() {
+        connect();
+    }
+
+    void joinElection(byte[] data) {
+        appData = data.clone();
+        wantElection = true;
+        if (state == State.NOT_IN_ELECTION) {
+            setState(State.NEUTRAL);
+        }
+        if (state != State.BACKING_OFF) {
+            check();
+        }
+    }
+
+    /**
+     * Leaves the election. {@code needFence} false means the local NameNode is known to be out of the
+     * active role, so its breadcrumb goes too and the next active does not fence it.
+     */
+    void quitElection(boolean needFence) {
+        if (!wantElection && state == State.NOT_IN_ELECTION) {
+            return;
+        }
+        LOG.info("quitting the election (fencing of this node {})", needFence ? "stays required" : "not needed");
+        wantElection = false;
+        cancelRetry();
+        if (state == State.ACTIVE && !needFence) {
+            deleteOwnBreadcrumb();
+        }
+        releaseLock();
+        setState(State.NOT_IN_ELECTION);
+    }
+
+    /** The current lock holder's data, or null when nobody holds it. */
+    byte[] activeData() throws KeeperException, InterruptedException {
+        if (zk == null) {
+            throw new KeeperException.ConnectionLossException();
+        }
+        try {
+            return zk.getData(config.lockPath(), false, null);
+        } catch (KeeperException.NoNodeException e) {
+            return null;
+        }
+    }
+
+    void close() {
+        closed = true;
+        cancelRetry();
+        closeSession();
+    }
+
+    private void connect() {
+        int gen = ++generation;
+        watcher = event -> events.execute(() -> onEvent(gen, event));
+        try {
+            zk = new ZooKeeper(config.quorum, config.sessionTimeoutMs, watcher);
+            for (ZKUtil.ZKAuthInfo auth : config.auths) {
+                zk.addAuthInfo(auth.getScheme(), auth.getAuth());
+            }
+            status.coordinator("CONNECTING", 0);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot open a coordinator session to {}: {}; retrying", config.quorum, e.toString());
+            zk = null;
+            scheduleRetry(this::connect);
+        }
+    }
+
+    private void onEvent(int gen, WatchedEvent event) {
+        if (gen != generation || closed) {
+            return;
+        }
+        if (event.getType() == Watcher.Event.EventType.None) {
+            switch (event.getState()) {
+                case SyncConnected, ConnectedReadOnly -> {
+                    connected = true;
+                    status.coordinator("CONNECTED", zk.getSessionId());
+                    check();
+                }
+                case Disconnected -> {
+                    connected = false;
+                    status.coordinator("DISCONNECTED", zk.getSessionId());
+                    status.count("coordinator_disconnects");
+                    enterNeutral();
+                }
+                case Expired -> {
+                    LOG.warn("coordinator session 0x{} expired; opening a new one", Long.toHexString(zk.getSessionId()));
+                    connected = false;
+                    status.count("session_expiries");
+                    closeSession();
+                    enterNeutral();
+                    connect();
+                }
+                case AuthFailed -> {
+                    LOG.error("coordinator rejected the credentials of {}; retrying with back-off", ControllerConfig.ZK_AUTH);
+                    connected = false;
+                    status.coordinator("AUTH_FAILED", 0);
+                    closeSession();
+                    enterNeutral();
+                    scheduleRetry(this::connect);
+                }
+                default -> LOG.debug("coordinator event {}", event);
+            }
+            return;
+        }
+        if (config.lockPath().equals(event.getPath())) {
+            check();
+        }
+    }
+
+    private void enterNeutral() {
+        if (state == State.ACTIVE || state == State.STANDBY) {
+            setState(State.NEUTRAL);
+            callback.enterNeutralMode();
+        }
+    }
+
+    /** Looks at the lock (leaving a watch on it) and takes it, follows it or waits for it. */
+    private void check() {
+        if (!connected || !wantElection || state == State.BACKING_OFF || closed) {
+            return;
+        }
+        try {
+            Stat stat = zk.exists(config.lockPath(), watcher);
+            if (stat == null) {
+                try {
+                    zk.create(config.lockPath(), appData, config.acls, CreateMode.EPHEMERAL);
+                } catch (KeeperException.NodeExistsException raced) {
+                    events.execute(this::check);
+                    return;
+                }
+                zk.exists(config.lockPath(), watcher);
+                if (state != State.ACTIVE) {
+                    becomeActive();
+                }
+            } else if (stat.getEphemeralOwner() == zk.getSessionId()) {
+                if (state != State.ACTIVE) {
+                    becomeActive();
+                }
+            } else if (state != State.STANDBY) {
+                setState(State.STANDBY);
+                callback.becomeStandby();
+            }
+        } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException e) {
+            LOG.info("coordinator connection lost while electing; continuing when it is back");
+        } catch (KeeperException.NoNodeException e) {
+            LOG.error("election znode {} does not exist: run the controller with -formatZK; retrying with back-off",
+                    config.electionPath);
+            backOff();
+        } catch (KeeperException e) {
+            LOG.error("election step failed: {}; retrying with back-off", e.toString());
+            backOff();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void becomeActive() throws InterruptedException {
+        try {
+            Stat crumbStat = new Stat();
+            byte[] previous = null;
+            try {
+                previous = zk.getData(config.breadcrumbPath(), false, crumbStat);
+            } catch (KeeperException.NoNodeException absent) {
+                // first active of this nameservice
+            }
+            if (previous != null && !Arrays.equals(previous, appData)) {
+                callback.fenceOldActive(previous);
+            }
+            if (previous == null) {
+                zk.create(config.breadcrumbPath(), appData, config.acls, CreateMode.PERSISTENT);
+            } else {
+                zk.setData(config.breadcrumbPath(), appData, crumbStat.getVersion());
+            }
+            callback.becomeActive();
+            setState(State.ACTIVE);
+            consecutiveFailures = 0;
+            status.count("elections_won");
+        } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException e) {
+            LOG.info("coordinator connection lost while becoming active; retrying when it is back");
+            setState(State.NEUTRAL);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.error("could not become active: {}; releasing the lock and backing off", e.toString());
+            releaseLock();
+            backOff();
+        }
+    }
+
+    private void backOff() {
+        setState(State.BACKING_OFF);
+        scheduleRetry(() -> {
+            if (state == State.BACKING_OFF) {
+                setState(State.NEUTRAL);
+            }
+            check();
+        });
+    }
+
+    private void scheduleRetry(Runnable action) {
+        cancelRetry();
+        consecutiveFailures++;
+        long delay = Math.min(config.maxBackoffMs, 1000L << Math.min(consecutiveFailures - 1, 16));
+        LOG.info("next election attempt in {} ms (failure {} in a row)", delay, consecutiveFailures);
+        retry = events.schedule(() -> {
+            retry = null;
+            if (!closed) {
+                action.run();
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelRetry() {
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
+        }
+    }
+
+    /** Deletes the lock if this session holds it; if the coordinator cannot be told, drops the session. */
+    private void releaseLock() {
+        if (zk == null) {
+            return;
+        }
+        try {
+            Stat stat = zk.exists(config.lockPath(), false);
+            if (stat != null && stat.getEphemeralOwner() == zk.getSessionId()) {
+                zk.delete(config.lockPath(), stat.getVersion());
+            }
+        } catch (KeeperException.NoNodeException gone) {
+            // released already
+        } catch (KeeperException e) {
+            LOG.warn("could not delete the lock ({}); closing the session so it expires", e.toString());
+            closeSession();
+            connected = false;
+            connect();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void deleteOwnBreadcrumb() {
+        try {
+            Stat stat = new Stat();
+            byte[] data = zk.getData(config.breadcrumbPath(), false, stat);
+            if (Arrays.equals(data, appData)) {
+                zk.delete(config.breadcrumbPath(), stat.getVersion());
+            }
+        } catch (KeeperException e) {
+            LOG.warn("could not delete this node's breadcrumb ({}); the next active will fence it", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeSession() {
+        if (zk != null) {
+            try {
+                zk.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void setState(State s) {
+        state = s;
+        status.electorState(s.name());
+    }
+}

@@ -1,0 +1,126 @@
+package io.paddock.hdfs;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.hdfs.qjournal.MiniQJMHACluster;
+import org.apache.hadoop.hdfs.tools.DFSHAAdmin;
+
+/**
+ * A real HDFS HA pair for the tests: {@code MiniQJMHACluster} (2 NameNodes, 3 JournalNodes, 1
+ * DataNode) configured for automatic failover against a coordinator connect string, with a
+ * recording shell fencer. Ports are probed free because haadmin finds a controller by
+ * {@code dfs.ha.zkfc.port}.
+ */
+final class HaCluster implements AutoCloseable {
+    static final String NS = MiniQJMHACluster.NAMESERVICE;
+
+    final MiniQJMHACluster qjm;
+    final MiniDFSCluster dfs;
+    final Path fenceLog;
+
+    HaCluster(Path dir, String quorum) throws IOException {
+        this.fenceLog = dir.resolve("fenced.log");
+        Files.createDirectories(dir);
+        Files.writeString(fenceLog, "");
+        Configuration conf = new Configuration();
+        conf.set(ControllerConfig.ZK_QUORUM, quorum);
+        conf.setInt(ControllerConfig.ZK_SESSION_TIMEOUT, 4000);
+        conf.setBoolean(ControllerConfig.AUTO_FAILOVER, true);
+        // the shell fencer records whom it fenced; Hadoop sets $target_namenodeid for it
+        conf.set(ControllerConfig.FENCING_METHODS, "shell(echo $target_namenodeid >> " + fenceLog + ")");
+        conf.setInt(ControllerConfig.HEALTH_CHECK_INTERVAL, 200);
+        conf.setInt(ControllerConfig.HEALTH_RPC_TIMEOUT, 5000);
+        conf.setInt(ControllerConfig.HEALTH_SLEEP_AFTER_DISCONNECT, 200);
+        conf.setInt("ipc.client.connect.max.retries", 1);
+        conf.setInt("ipc.client.connect.retry.interval", 100);
+        conf.set(ControllerConfig.STATUS_ADDRESS, "127.0.0.1:0");
+        conf.set("hadoop.tmp.dir", dir.resolve("tmp").toString());
+        // MiniQJMHACluster names its NameNodes nn0 and nn1
+        conf.set("dfs.ha.zkfc.port." + NS + ".nn0", Integer.toString(freePort()));
+        conf.set("dfs.ha.zkfc.port." + NS + ".nn1", Integer.toString(freePort()));
+        MiniQJMHACluster.Builder b = new MiniQJMHACluster.Builder(conf, dir.resolve("hdfs").toFile());
+        b.setNumNameNodes(2);
+        b.getDfsBuilder().numDataNodes(1);
+        this.qjm = b.build();
+        this.dfs = qjm.getDfsCluster();
+        dfs.waitActive();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The configuration a controller (or stock ZKFC) for NameNode {@code index} reads. */
+    Configuration conf(int index) {
+        return new Configuration(dfs.getConfiguration(index));
+    }
+
+    /** The NameNode id of index {@code index}. */
+    String id(int index) {
+        return dfs.getConfiguration(index).get(ControllerConfig.NAMENODE_ID);
+    }
+
+    /** Index of the single active NameNode, -1 while there is none; fails on two. */
+    int active() {
+        int found = -1;
+        for (int i = 0; i < 2; i++) {
+            if (dfs.isNameNodeUp(i) && dfs.getNameNode(i).isActiveState()) {
+                if (found >= 0) {
+                    throw new AssertionError("two active NameNodes");
+                }
+                found = i;
+            }
+        }
+        return found;
+    }
+
+    List<String> fenced() throws IOException {
+        return Files.readAllLines(fenceLog).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Runs {@code hdfs haadmin} (the stock DFSHAAdmin) and returns exit code and output. */
+    HaAdminResult haadmin(String... args) throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        DFSHAAdmin admin = new DFSHAAdmin() {
+            {
+                setOut(ps);
+                setErrOut(ps);
+            }
+        };
+        admin.setConf(conf(0));
+        int rc = admin.run(args);
+        return new HaAdminResult(rc, buf.toString(StandardCharsets.UTF_8));
+    }
+
+    record HaAdminResult(int code, String output) {
+    }
+
+    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() {
+        qjm.close();
+    }
+}
