@@ -241,7 +241,7 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         String detail;
         try {
             target.checkFencingConfigured();
-            fenced = target.getFencer().fence(target, config.local);
+            fenced = target.getFencer().fence(target);
             detail = fenced ? "fenced" : "every method in " + ControllerConfig.FENCING_METHODS + " failed";
         } catch (Exception e) {
             fenced = false;

@@ -1,16 +1,25 @@
 package io.paddock.hdfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paddock.coordinator.server.PaddockServer;
 import io.paddock.coordinator.server.ServerConfig;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.util.List;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
+import org.apache.hadoop.hdfs.server.namenode.ha.HATestUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Two Paddock failover controllers guarding a real HDFS HA pair on a Paddock coordinator. */
 class PaddockControllerTest {
     @TempDir
-    Path dir;
+    java.nio.file.Path dir;
     PaddockServer paddock;
     HaCluster ha;
     FailoverController[] fc = new FailoverController[2];
@@ -46,6 +55,58 @@ class PaddockControllerTest {
         }
         if (paddock != null) {
             paddock.close();
+        }
+    }
+
+    @Test
+    void activeNameNodeDiesStandbyTakesOverFencesItAndTheClientKeepsWriting() throws Exception {
+        fc[0] = FailoverController.start(ha.conf(0));
+        HaCluster.await(Duration.ofSeconds(60), () -> ha.active() == 0);
+        fc[1] = FailoverController.start(ha.conf(1));
+        HaCluster.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
+
+        DistributedFileSystem fs = HATestUtil.configureFailoverFs(ha.dfs, ha.conf(0));
+        try (FSDataOutputStream out = fs.create(new Path("/before"))) {
+            out.write("written before the failover".getBytes(StandardCharsets.UTF_8));
+        }
+        try (FileWriter writer = new FileWriter(fs, 100_000)) {
+            HaCluster.await(Duration.ofSeconds(30), () -> writer.written() >= 20);
+            ha.dfs.shutdownNameNode(0);
+            int atKill = writer.written();
+            HaCluster.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+            HaCluster.await(Duration.ofSeconds(60), () -> writer.written() >= atKill + 20 || !writer.errors().isEmpty());
+            assertEquals(List.of(), writer.errors(), "the client must ride through the failover");
+        }
+        try (FSDataInputStream in = fs.open(new Path("/before"))) {
+            assertEquals("written before the failover", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        // nn0 could not be asked to step down (it is gone), so the shell fencer ran, once
+        assertEquals(List.of(ha.id(0)), ha.fenced());
+        List<ControllerStatus.Fencing> fencing = fc[1].status().fencings();
+        assertEquals(2, fencing.size(), fencing.toString());
+        assertFalse(fencing.get(0).succeeded(), "graceful fence of a dead NameNode cannot succeed");
+        assertTrue(fencing.get(0).method().startsWith("graceful"), fencing.toString());
+        assertTrue(fencing.get(1).succeeded(), fencing.toString());
+        assertTrue(fencing.get(1).method().startsWith("shell("), fencing.toString());
+
+        String json = http("http://127.0.0.1:" + fc[1].statusPort() + "/status");
+        assertTrue(json.contains("\"electorState\":\"ACTIVE\""), json);
+        assertTrue(json.contains("\"currentActive\":\"" + ha.id(1) + "\""), json);
+        assertTrue(json.contains("\"to\":\"ACTIVE\",\"reason\":\"won the election\",\"succeeded\":true"), json);
+        String metrics = http("http://127.0.0.1:" + fc[1].statusPort() + "/metrics");
+        assertTrue(metrics.contains("paddock_hdfs_fc_fencings_total{nameservice=\"ns1\",namenode=\"" + ha.id(1)
+                + "\"} 2"), metrics);
+        assertTrue(metrics.contains("paddock_hdfs_fc_fencing_failures_total{nameservice=\"ns1\",namenode=\""
+                + ha.id(1) + "\"} 1"), metrics);
+    }
+
+    static String http(String url) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+        try (InputStream in = c.getInputStream()) {
+            assertEquals(200, c.getResponseCode());
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            c.disconnect();
         }
     }
 
