@@ -49,6 +49,8 @@ final class LockElector {
     private boolean wantElection;
     private byte[] appData;
     private State state = State.NOT_IN_ELECTION;
+    /** The role held before a disconnect of the same session; restored silently if nothing changed. */
+    private State beforeNeutral = State.NEUTRAL;
     private int consecutiveFailures;
     private ScheduledFuture<?> retry;
     private boolean closed;
@@ -100,6 +102,7 @@ final class LockElector {
             deleteOwnBreadcrumb();
         }
         releaseLock();
+        beforeNeutral = State.NEUTRAL;
         setState(State.NOT_IN_ELECTION);
     }
 
@@ -160,6 +163,7 @@ final class LockElector {
                     status.count("session_expiries");
                     closeSession();
                     enterNeutral();
+                    beforeNeutral = State.NEUTRAL; // a new session must win and fence afresh
                     connect();
                 }
                 case AuthFailed -> {
@@ -181,6 +185,7 @@ final class LockElector {
 
     private void enterNeutral() {
         if (state == State.ACTIVE || state == State.STANDBY) {
+            beforeNeutral = state;
             setState(State.NEUTRAL);
             callback.enterNeutralMode();
         }
@@ -205,9 +210,13 @@ final class LockElector {
                     becomeActive();
                 }
             } else if (stat.getEphemeralOwner() == zk.getSessionId()) {
-                if (state != State.ACTIVE) {
+                if (resumes(State.ACTIVE)) {
+                    setState(State.ACTIVE);
+                } else if (state != State.ACTIVE) {
                     becomeActive();
                 }
+            } else if (resumes(State.STANDBY)) {
+                setState(State.STANDBY);
             } else if (state != State.STANDBY) {
                 setState(State.STANDBY);
                 callback.becomeStandby();
@@ -224,6 +233,19 @@ final class LockElector {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * True when a reconnect of the same session finds the role it left: the NameNode already is in
+     * it, so no transition is repeated (coordinator leader changes must not touch the NameNodes).
+     */
+    private boolean resumes(State role) {
+        boolean same = state == State.NEUTRAL && beforeNeutral == role;
+        if (same) {
+            LOG.info("reconnected; still {}", role);
+        }
+        beforeNeutral = State.NEUTRAL;
+        return same;
     }
 
     private void becomeActive() throws InterruptedException {

@@ -100,6 +100,40 @@ class PaddockControllerTest {
                 + ha.id(1) + "\"} 1"), metrics);
     }
 
+    @Test
+    void killedControllerLosesItsSessionAndTheOtherFencesGracefully() throws Exception {
+        java.nio.file.Path confFile = dir.resolve("nn0-site.xml");
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(confFile)) {
+            ha.conf(0).writeXml(out);
+        }
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), FailoverControllerMain.class.getName(),
+                "-conf", confFile.toString());
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("fc0.log").toFile());
+        Process child = pb.start();
+        try {
+            HaCluster.await(Duration.ofSeconds(90), () -> ha.active() == 0);
+            fc[1] = FailoverController.start(ha.conf(1));
+            HaCluster.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
+            long killedAt = System.nanoTime();
+            child.destroyForcibly(); // SIGKILL: the session stays until the coordinator expires it
+            child.waitFor();
+            HaCluster.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+            long tookMs = (System.nanoTime() - killedAt) / 1_000_000;
+            // no earlier than the 4 s session timeout: nothing else could tell the controller was gone
+            assertTrue(tookMs >= 3000, "took " + tookMs + " ms");
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+        }
+        List<ControllerStatus.Fencing> fencing = fc[1].status().fencings();
+        assertEquals(1, fencing.size(), fencing.toString());
+        assertEquals(ha.id(0), fencing.get(0).target());
+        assertTrue(fencing.get(0).succeeded() && fencing.get(0).method().startsWith("graceful"), fencing.toString());
+        assertEquals(List.of(), ha.fenced(), "the old active stepped down when asked, no shell fencing needed");
+        assertFalse(ha.dfs.getNameNode(0).isActiveState());
+    }
+
     static String http(String url) throws Exception {
         HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
         try (InputStream in = c.getInputStream()) {

@@ -1,0 +1,71 @@
+package io.paddock.hdfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.paddock.coordinator.ensemble.Ensemble;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coordinator's leader is lost while HDFS is steady: the controllers' sessions move to the
+ * surviving servers and no NameNode changes state.
+ */
+class CoordinatorLeaderLossTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void paddockLeaderLossChangesNoNameNodeState() throws Exception {
+        try (Ensemble ensemble = new Ensemble(dir.resolve("paddock"), 3, 0)) {
+            ensemble.startAll();
+            long leader = ensemble.awaitLeader(Duration.ofSeconds(60));
+            FailoverController[] fc = new FailoverController[2];
+            try (HaCluster ha = new HaCluster(dir.resolve("ha"), ensemble.connectStringAll())) {
+                assertEquals(0, FailoverControllerMain.run(ha.conf(0), new String[] {"-formatZK", "-nonInteractive"},
+                        new ByteArrayInputStream(new byte[0]), System.out, System.err));
+                try {
+                    fc[0] = FailoverController.start(ha.conf(0));
+                    HaCluster.await(Duration.ofSeconds(60), () -> ha.active() == 0);
+                    fc[1] = FailoverController.start(ha.conf(1));
+                    HaCluster.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
+                    long[] transitions = {transitions(fc[0]), transitions(fc[1])};
+
+                    ensemble.stop(leader);
+                    ensemble.awaitLeader(Duration.ofSeconds(60));
+                    // every server closes its clients when it leaves the old epoch; wait until both
+                    // controllers have been through a disconnect and are connected again
+                    HaCluster.await(Duration.ofSeconds(60), () -> rejoined(fc[0]) && rejoined(fc[1]));
+                    // and until each has held or followed the lock again in the new epoch
+                    HaCluster.await(Duration.ofSeconds(30), () -> "ACTIVE".equals(fc[0].status().electorState())
+                            && "STANDBY".equals(fc[1].status().electorState()));
+
+                    assertEquals(0, ha.active(), "the active NameNode stays active");
+                    assertEquals(transitions[0], transitions(fc[0]), fc[0].statusJson());
+                    assertEquals(transitions[1], transitions(fc[1]), fc[1].statusJson());
+                    assertEquals(0, fc[0].status().counter("session_expiries"));
+                    assertEquals(0, fc[1].status().counter("session_expiries"));
+                    assertEquals(0, fc[1].status().fencings().size());
+                } finally {
+                    for (FailoverController c : fc) {
+                        if (c != null) {
+                            c.stop();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static long transitions(FailoverController fc) {
+        return fc.status().transitions().size();
+    }
+
+    private static boolean rejoined(FailoverController fc) {
+        String json = fc.statusJson();
+        return fc.status().counter("coordinator_disconnects") >= 1 && json.contains("\"coordinator\":\"CONNECTED\"");
+    }
+
+}
