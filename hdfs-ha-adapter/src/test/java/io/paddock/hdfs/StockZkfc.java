@@ -1,0 +1,42 @@
+package io.paddock.hdfs;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.tools.DFSZKFailoverController;
+
+/** Hadoop's own {@code DFSZKFailoverController}, running in a thread of the test JVM until closed. */
+final class StockZkfc implements AutoCloseable {
+    private final Thread thread;
+    private volatile Throwable failure;
+
+    StockZkfc(Configuration conf) {
+        DFSZKFailoverController zkfc = DFSZKFailoverController.create(conf);
+        thread = new Thread(() -> {
+            try {
+                zkfc.run(new String[0]);
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }, "stock-zkfc-" + conf.get(ControllerConfig.NAMENODE_ID));
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    static int formatZk(Configuration conf) throws Exception {
+        return DFSZKFailoverController.create(conf).run(new String[] {"-formatZK", "-nonInteractive"});
+    }
+
+    boolean running() {
+        return thread.isAlive();
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    /** Interrupting its main loop makes it leave the election and close its session. */
+    @Override
+    public void close() throws InterruptedException {
+        thread.interrupt();
+        thread.join(60_000);
+    }
+}
