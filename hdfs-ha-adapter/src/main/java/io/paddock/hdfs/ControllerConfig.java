@@ -34,6 +34,7 @@ final class ControllerConfig {
     static final String HEALTH_CONNECT_RETRIES = "ha.health-monitor.rpc.connect.max.retries";
     static final String GRACEFUL_FENCE_TIMEOUT = "ha.failover-controller.graceful-fence.rpc-timeout.ms";
     static final String NEW_ACTIVE_TIMEOUT = "ha.failover-controller.new-active.rpc-timeout.ms";
+    static final String GRACEFUL_FENCE_RETRIES = "ha.failover-controller.graceful-fence.connection.retries";
     static final String AUTO_FAILOVER = "dfs.ha.automatic-failover.enabled";
     static final String FENCING_METHODS = "dfs.ha.fencing.methods";
     static final String NAMENODE_ID = "dfs.ha.namenode.id";
@@ -44,9 +45,11 @@ final class ControllerConfig {
 
     private static final String[] GENERIC_KEYS = {ZK_QUORUM, ZK_SESSION_TIMEOUT, ZK_PARENT, ZK_ACL, ZK_AUTH,
         HEALTH_CHECK_INTERVAL, HEALTH_SLEEP_AFTER_DISCONNECT, HEALTH_RPC_TIMEOUT, HEALTH_CONNECT_RETRIES,
-        GRACEFUL_FENCE_TIMEOUT, NEW_ACTIVE_TIMEOUT, STATUS_ADDRESS, RETRY_MAX_BACKOFF};
+        GRACEFUL_FENCE_TIMEOUT, GRACEFUL_FENCE_RETRIES, NEW_ACTIVE_TIMEOUT, STATUS_ADDRESS, RETRY_MAX_BACKOFF};
 
     final Configuration conf;
+    /** {@link #conf} with few connection retries: asking a dead NameNode to step down must fail fast. */
+    final Configuration gracefulFenceConf;
     final String nameserviceId;
     final String namenodeId;
     final NNHAServiceTarget local;
@@ -67,6 +70,10 @@ final class ControllerConfig {
 
     private ControllerConfig(Configuration conf, String nsId, String nnId) throws ControllerStartException {
         this.conf = conf;
+        this.gracefulFenceConf = new Configuration(conf);
+        int retries = conf.getInt(GRACEFUL_FENCE_RETRIES, 1);
+        gracefulFenceConf.setInt("ipc.client.connect.max.retries", retries);
+        gracefulFenceConf.setInt("ipc.client.connect.max.retries.on.timeouts", retries);
         this.nameserviceId = nsId;
         this.namenodeId = nnId;
         this.local = new NNHAServiceTarget(conf, nsId, nnId);

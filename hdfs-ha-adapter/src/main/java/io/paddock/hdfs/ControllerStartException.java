@@ -1,7 +1,7 @@
 package io.paddock.hdfs;
 
 /** A configuration or environment problem that stops the controller before it joins an election. */
-final class ControllerStartException extends Exception {
+public final class ControllerStartException extends Exception {
     private static final long serialVersionUID = 1L;
     private final int exitCode;
 

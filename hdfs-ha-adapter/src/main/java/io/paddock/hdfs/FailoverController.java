@@ -260,7 +260,7 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         long t0 = System.nanoTime();
         HAServiceProtocol proxy = null;
         try {
-            proxy = target.getProxy(config.conf, config.gracefulFenceTimeoutMs);
+            proxy = target.getProxy(config.gracefulFenceConf, config.gracefulFenceTimeoutMs);
             HAServiceProtocolHelper.transitionToStandby(proxy, requestInfo());
             status.fencing(new ControllerStatus.Fencing(Instant.now(), nnId(target), "graceful (transitionToStandby)",
                     true, millisSince(t0), "stepped down"));

@@ -26,7 +26,7 @@ public final class FailoverControllerMain {
     }
 
     /** Runs to completion: a format returns at once, the daemon returns after SIGTERM. */
-    static int run(Configuration base, String[] argv, InputStream in, PrintStream out, PrintStream err)
+    public static int run(Configuration base, String[] argv, InputStream in, PrintStream out, PrintStream err)
             throws Exception {
         GenericOptionsParser parser = new GenericOptionsParser(base, argv);
         Configuration conf = parser.getConfiguration();

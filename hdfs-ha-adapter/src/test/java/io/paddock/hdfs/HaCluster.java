@@ -22,14 +22,28 @@ import org.apache.hadoop.hdfs.tools.DFSHAAdmin;
  * recording shell fencer. Ports are probed free because haadmin finds a controller by
  * {@code dfs.ha.zkfc.port}.
  */
-final class HaCluster implements AutoCloseable {
+public final class HaCluster implements AutoCloseable {
     static final String NS = MiniQJMHACluster.NAMESERVICE;
 
-    final MiniQJMHACluster qjm;
-    final MiniDFSCluster dfs;
+    public final MiniQJMHACluster qjm;
+    public final MiniDFSCluster dfs;
     final Path fenceLog;
 
-    HaCluster(Path dir, String quorum) throws IOException {
+    public HaCluster(Path dir, String quorum) throws IOException {
+        this(dir, quorum, true, c -> { });
+    }
+
+    HaCluster(Path dir, String quorum, boolean fencerSucceeds) throws IOException {
+        this(dir, quorum, fencerSucceeds, c -> { });
+    }
+
+    /**
+     * With {@code fencerSucceeds} false the recording fencer exits 1, so fencing by it always fails;
+     * {@code tune} may change the configuration before the cluster starts (the benchmark restores
+     * Hadoop's default timeouts with it).
+     */
+    public HaCluster(Path dir, String quorum, boolean fencerSucceeds, java.util.function.Consumer<Configuration> tune)
+            throws IOException {
         this.fenceLog = dir.resolve("fenced.log");
         Files.createDirectories(dir);
         Files.writeString(fenceLog, "");
@@ -38,7 +52,8 @@ final class HaCluster implements AutoCloseable {
         conf.setInt(ControllerConfig.ZK_SESSION_TIMEOUT, 4000);
         conf.setBoolean(ControllerConfig.AUTO_FAILOVER, true);
         // the shell fencer records whom it fenced; Hadoop sets $target_namenodeid for it
-        conf.set(ControllerConfig.FENCING_METHODS, "shell(echo $target_namenodeid >> " + fenceLog + ")");
+        conf.set(ControllerConfig.FENCING_METHODS, "shell(echo $target_namenodeid >> " + fenceLog
+                + (fencerSucceeds ? "" : "; exit 1") + ")");
         conf.setInt(ControllerConfig.HEALTH_CHECK_INTERVAL, 200);
         conf.setInt(ControllerConfig.HEALTH_RPC_TIMEOUT, 5000);
         conf.setInt(ControllerConfig.HEALTH_SLEEP_AFTER_DISCONNECT, 200);
@@ -49,6 +64,7 @@ final class HaCluster implements AutoCloseable {
         // MiniQJMHACluster names its NameNodes nn0 and nn1
         conf.set("dfs.ha.zkfc.port." + NS + ".nn0", Integer.toString(freePort()));
         conf.set("dfs.ha.zkfc.port." + NS + ".nn1", Integer.toString(freePort()));
+        tune.accept(conf);
         MiniQJMHACluster.Builder b = new MiniQJMHACluster.Builder(conf, dir.resolve("hdfs").toFile());
         b.setNumNameNodes(2);
         b.getDfsBuilder().numDataNodes(1);
@@ -57,24 +73,24 @@ final class HaCluster implements AutoCloseable {
         dfs.waitActive();
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
     /** The configuration a controller (or stock ZKFC) for NameNode {@code index} reads. */
-    Configuration conf(int index) {
+    public Configuration conf(int index) {
         return new Configuration(dfs.getConfiguration(index));
     }
 
     /** The NameNode id of index {@code index}. */
-    String id(int index) {
+    public String id(int index) {
         return dfs.getConfiguration(index).get(ControllerConfig.NAMENODE_ID);
     }
 
     /** Index of the single active NameNode, -1 while there is none; fails on two. */
-    int active() {
+    public int active() {
         int found = -1;
         for (int i = 0; i < 2; i++) {
             if (dfs.isNameNodeUp(i) && dfs.getNameNode(i).isActiveState()) {
@@ -87,12 +103,12 @@ final class HaCluster implements AutoCloseable {
         return found;
     }
 
-    List<String> fenced() throws IOException {
+    public List<String> fenced() throws IOException {
         return Files.readAllLines(fenceLog).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /** Runs {@code hdfs haadmin} (the stock DFSHAAdmin) and returns exit code and output. */
-    HaAdminResult haadmin(String... args) throws Exception {
+    public HaAdminResult haadmin(String... args) throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
         DFSHAAdmin admin = new DFSHAAdmin() {
@@ -106,10 +122,10 @@ final class HaCluster implements AutoCloseable {
         return new HaAdminResult(rc, buf.toString(StandardCharsets.UTF_8));
     }
 
-    record HaAdminResult(int code, String output) {
+    public record HaAdminResult(int code, String output) {
     }
 
-    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

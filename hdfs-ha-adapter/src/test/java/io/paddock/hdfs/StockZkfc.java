@@ -4,11 +4,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.tools.DFSZKFailoverController;
 
 /** Hadoop's own {@code DFSZKFailoverController}, running in a thread of the test JVM until closed. */
-final class StockZkfc implements AutoCloseable {
+public final class StockZkfc implements AutoCloseable {
     private final Thread thread;
     private volatile Throwable failure;
 
-    StockZkfc(Configuration conf) {
+    public StockZkfc(Configuration conf) {
         DFSZKFailoverController zkfc = DFSZKFailoverController.create(conf);
         thread = new Thread(() -> {
             try {
@@ -21,7 +21,7 @@ final class StockZkfc implements AutoCloseable {
         thread.start();
     }
 
-    static int formatZk(Configuration conf) throws Exception {
+    public static int formatZk(Configuration conf) throws Exception {
         return DFSZKFailoverController.create(conf).run(new String[] {"-formatZK", "-nonInteractive"});
     }
 

@@ -1,0 +1,243 @@
+package io.paddock.bench.hdfs;
+
+import io.paddock.coordinator.server.PaddockServer;
+import io.paddock.coordinator.server.ServerConfig;
+import io.paddock.hdfs.FailoverController;
+import io.paddock.hdfs.FailoverControllerMain;
+import io.paddock.hdfs.HaCluster;
+import io.paddock.hdfs.StockZkfc;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.server.namenode.ha.HATestUtil;
+import org.apache.zookeeper.server.embedded.ExitHandler;
+import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+
+/**
+ * HDFS NameNode failover time, three ways in one run: the stock ZKFC on Apache ZooKeeper, the stock
+ * ZKFC on Paddock, and Paddock's controller on Paddock. Each setup gets a fresh 2-NameNode
+ * MiniQJMHACluster (3 JournalNodes, 1 DataNode) with Hadoop's default failover-controller settings;
+ * the active NameNode is shut down {@code runs} times while one client creates files. Measured per
+ * kill: shutdown until the other NameNode is active, and the gap between the client's last
+ * completed create before and its first after. Between kills the dead NameNode is restarted and
+ * made active again with {@code haadmin -failover}, which also proves both controllers are back in
+ * the election.
+ *
+ * <p>Usage: {@code bench/run-hdfs [--runs N] [--out DIR]}.
+ */
+public final class HdfsFailoverBench {
+    enum Setup {
+        STOCK_ZKFC_ON_ZOOKEEPER("stock ZKFC on ZooKeeper 3.9.4"),
+        STOCK_ZKFC_ON_PADDOCK("stock ZKFC on Paddock"),
+        PADDOCK_FC_ON_PADDOCK("Paddock controller on Paddock");
+
+        final String label;
+
+        Setup(String label) {
+            this.label = label;
+        }
+    }
+
+    record Kill(long failoverMs, long clientGapMs) {
+    }
+
+    private HdfsFailoverBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = 5;
+        Path out = Path.of("bench/results/" + LocalDate.now());
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                default -> {
+                    System.err.println("usage: HdfsFailoverBench [--runs N] [--out DIR]");
+                    System.exit(2);
+                }
+            }
+        }
+        Files.createDirectories(out);
+        Path work = Files.createTempDirectory("paddock-bench-hdfs");
+        long t0 = System.nanoTime();
+        List<List<Kill>> results = new ArrayList<>();
+        for (Setup s : Setup.values()) {
+            System.err.println("== " + s.label);
+            results.add(runSetup(s, runs, work.resolve(s.name().toLowerCase())));
+        }
+        String report = report(results, runs, Duration.ofNanos(System.nanoTime() - t0));
+        Files.writeString(out.resolve("hdfs-failover.md"), report);
+        StringBuilder jsonl = new StringBuilder();
+        for (Setup s : Setup.values()) {
+            for (Kill k : results.get(s.ordinal())) {
+                jsonl.append("{\"setup\":\"").append(s.name()).append("\",\"failoverMs\":").append(k.failoverMs())
+                        .append(",\"clientGapMs\":").append(k.clientGapMs()).append("}\n");
+            }
+        }
+        Files.writeString(out.resolve("hdfs-failover.jsonl"), jsonl);
+        System.out.println(report);
+        System.out.println("report: " + out.resolve("hdfs-failover.md"));
+        System.exit(0);
+    }
+
+    private static List<Kill> runSetup(Setup setup, int runs, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        List<AutoCloseable> closers = new ArrayList<>();
+        try {
+            String quorum;
+            if (setup == Setup.STOCK_ZKFC_ON_ZOOKEEPER) {
+                Properties p = new Properties();
+                p.setProperty("tickTime", "2000");
+                p.setProperty("initLimit", "10");
+                p.setProperty("syncLimit", "5");
+                p.setProperty("dataDir", dir.resolve("zk").toString());
+                p.setProperty("clientPort", Integer.toString(HaCluster.freePort()));
+                p.setProperty("clientPortAddress", "127.0.0.1");
+                p.setProperty("forceSync", "yes");
+                p.setProperty("admin.enableServer", "false");
+                ZooKeeperServerEmbedded zk = ZooKeeperServerEmbedded.builder().baseDir(dir.resolve("zk-base"))
+                        .configuration(p).exitHandler(ExitHandler.LOG_ONLY).build();
+                zk.start(60_000);
+                closers.add(zk);
+                quorum = "127.0.0.1:" + p.getProperty("clientPort");
+            } else {
+                PaddockServer paddock = PaddockServer.start(ServerConfig.builder().tickTimeMs(2000)
+                        .dataDir(dir.resolve("paddock")).clientPort(0).build());
+                closers.add(paddock);
+                quorum = paddock.connectString();
+            }
+            HaCluster ha = new HaCluster(dir.resolve("ha"), quorum, true, HdfsFailoverBench::hadoopDefaults);
+            closers.add(0, ha);
+            startControllers(setup, ha, closers);
+            HaCluster.await(Duration.ofSeconds(120), () -> ha.active() >= 0);
+            FileSystem fs = HATestUtil.configureFailoverFs(ha.dfs, ha.conf(0));
+            // both controllers in the election before the first kill
+            failover(ha, ha.active(), 1 - ha.active());
+
+            List<Kill> kills = new ArrayList<>();
+            for (int run = 1; run <= runs; run++) {
+                int a = ha.active();
+                int b = 1 - a;
+                Kill k;
+                try (TimedWriter w = new TimedWriter(fs, "/bench-" + setup.ordinal() + "-" + run)) {
+                    HaCluster.await(Duration.ofSeconds(60), () -> w.completed() >= 20);
+                    long killAt = System.nanoTime();
+                    ha.dfs.shutdownNameNode(a);
+                    HaCluster.await(Duration.ofSeconds(180), () -> ha.active() == b);
+                    long activeAt = System.nanoTime();
+                    HaCluster.await(Duration.ofSeconds(180), () -> w.firstAfter(activeAt) > 0);
+                    k = new Kill(TimeUnit.NANOSECONDS.toMillis(activeAt - killAt),
+                            TimeUnit.NANOSECONDS.toMillis(w.firstAfter(killAt) - w.lastBefore(killAt)));
+                }
+                kills.add(k);
+                System.err.printf("  kill %d of %s: standby active after %d ms, client gap %d ms%n", run,
+                        ha.id(a), k.failoverMs(), k.clientGapMs());
+                ha.dfs.restartNameNode(a);
+                failover(ha, b, a);
+            }
+            return kills;
+        } finally {
+            for (AutoCloseable c : closers) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    System.err.println("closing " + c + ": " + e);
+                }
+            }
+        }
+    }
+
+    private static void startControllers(Setup setup, HaCluster ha, List<AutoCloseable> closers) throws Exception {
+        if (setup == Setup.PADDOCK_FC_ON_PADDOCK) {
+            int rc = FailoverControllerMain.run(ha.conf(0), new String[] {"-formatZK", "-nonInteractive"},
+                    new ByteArrayInputStream(new byte[0]), System.out, System.err);
+            check(rc == 0, "format exit " + rc);
+            for (int i = 0; i < 2; i++) {
+                FailoverController fc = FailoverController.start(ha.conf(i));
+                closers.add(0, fc::stop);
+            }
+        } else {
+            check(StockZkfc.formatZk(ha.conf(0)) == 0, "stock format failed");
+            for (int i = 0; i < 2; i++) {
+                closers.add(0, new StockZkfc(ha.conf(i)));
+            }
+        }
+    }
+
+    /** {@code haadmin -failover from to}; waits (bounded) while the target's controller is not yet healthy. */
+    private static void failover(HaCluster ha, int from, int to) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        HaCluster.HaAdminResult r;
+        do {
+            r = ha.haadmin("-failover", ha.id(from), ha.id(to));
+            if (r.code() == 0) {
+                return;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        throw new IllegalStateException("haadmin -failover failed: " + r.output());
+    }
+
+    /** Undo the test harness's short timeouts: the benchmark runs with Hadoop's defaults. */
+    private static void hadoopDefaults(Configuration conf) {
+        for (String k : List.of("ha.zookeeper.session-timeout.ms", "ha.health-monitor.check-interval.ms",
+                "ha.health-monitor.rpc-timeout.ms", "ha.health-monitor.sleep-after-disconnect.ms",
+                "ipc.client.connect.max.retries", "ipc.client.connect.retry.interval")) {
+            conf.unset(k);
+        }
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException(what);
+        }
+    }
+
+    static long median(List<Long> xs) {
+        List<Long> s = new ArrayList<>(xs);
+        s.sort(null);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    private static String report(List<List<Kill>> results, int runs, Duration took) {
+        StringBuilder b = new StringBuilder();
+        b.append("# HDFS NameNode failover: stock ZKFC vs Paddock controller\n\n");
+        b.append("Produced by `bench/run-hdfs --runs ").append(runs).append("` in ").append(took.toMinutes())
+                .append(" min ").append(took.toSecondsPart()).append(" s; ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, Java ").append(System.getProperty("java.version")).append(", Hadoop 3.4.1.\n\n");
+        b.append("Each setup: a fresh MiniQJMHACluster (2 NameNodes, 3 JournalNodes, 1 DataNode) with Hadoop's "
+                + "default failover-controller settings (health check every 1 s, 10 s session), a standalone "
+                + "coordinator (tickTime 2000, forceSync on) in the same JVM, shell fencing. The active NameNode "
+                + "is shut down while one HDFS client creates small files through the failover proxy; "
+                + "*failover* = shutdown until the other NameNode is active, *client gap* = last create "
+                + "completed before the shutdown until the first completed after. Ratio = setup median / "
+                + "stock-ZKFC-on-ZooKeeper median (below 1 is faster).\n\n");
+        b.append("| setup | failover per kill (ms) | median | max | ratio | client gap per kill (ms) | median | ratio |\n");
+        b.append("|---|---|---|---|---|---|---|---|\n");
+        long baseF = median(results.get(0).stream().map(Kill::failoverMs).toList());
+        long baseG = median(results.get(0).stream().map(Kill::clientGapMs).toList());
+        for (Setup s : Setup.values()) {
+            List<Long> f = results.get(s.ordinal()).stream().map(Kill::failoverMs).toList();
+            List<Long> g = results.get(s.ordinal()).stream().map(Kill::clientGapMs).toList();
+            long mf = median(f);
+            long mg = median(g);
+            b.append("| ").append(s.label).append(" | ").append(f).append(" | ").append(mf).append(" | ")
+                    .append(f.stream().mapToLong(Long::longValue).max().orElse(0)).append(" | ")
+                    .append(String.format("%.2f", mf / (double) baseF)).append(" | ").append(g).append(" | ")
+                    .append(mg).append(" | ").append(String.format("%.2f", mg / (double) baseG)).append(" |\n");
+        }
+        b.append("\nRaw runs: `hdfs-failover.jsonl`.\n");
+        return b.toString();
+    }
+
+}
