@@ -2,6 +2,7 @@ package io.paddock.hdfs;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -126,7 +127,13 @@ final class LockElector {
 
     private void connect() {
         int gen = ++generation;
-        watcher = event -> events.execute(() -> onEvent(gen, event));
+        watcher = event -> {
+            try {
+                events.execute(() -> onEvent(gen, event));
+            } catch (RejectedExecutionException stopped) {
+                // the controller is stopping; its session's last events have no one to act on them
+            }
+        };
         try {
             zk = new ZooKeeper(config.quorum, config.sessionTimeoutMs, watcher);
             for (ZKUtil.ZKAuthInfo auth : config.auths) {

@@ -44,6 +44,11 @@ public final class HaCluster implements AutoCloseable {
      */
     public HaCluster(Path dir, String quorum, boolean fencerSucceeds, java.util.function.Consumer<Configuration> tune)
             throws IOException {
+        this(dir, quorum, fencerSucceeds, 2, tune);
+    }
+
+    HaCluster(Path dir, String quorum, boolean fencerSucceeds, int nameNodes,
+            java.util.function.Consumer<Configuration> tune) throws IOException {
         this.fenceLog = dir.resolve("fenced.log");
         Files.createDirectories(dir);
         Files.writeString(fenceLog, "");
@@ -61,12 +66,13 @@ public final class HaCluster implements AutoCloseable {
         conf.setInt("ipc.client.connect.retry.interval", 100);
         conf.set(ControllerConfig.STATUS_ADDRESS, "127.0.0.1:0");
         conf.set("hadoop.tmp.dir", dir.resolve("tmp").toString());
-        // MiniQJMHACluster names its NameNodes nn0 and nn1
-        conf.set("dfs.ha.zkfc.port." + NS + ".nn0", Integer.toString(freePort()));
-        conf.set("dfs.ha.zkfc.port." + NS + ".nn1", Integer.toString(freePort()));
+        // MiniQJMHACluster names its NameNodes nn0, nn1, ...
+        for (int i = 0; i < nameNodes; i++) {
+            conf.set("dfs.ha.zkfc.port." + NS + ".nn" + i, Integer.toString(freePort()));
+        }
         tune.accept(conf);
         MiniQJMHACluster.Builder b = new MiniQJMHACluster.Builder(conf, dir.resolve("hdfs").toFile());
-        b.setNumNameNodes(2);
+        b.setNumNameNodes(nameNodes);
         b.getDfsBuilder().numDataNodes(1);
         this.qjm = b.build();
         this.dfs = qjm.getDfsCluster();
@@ -92,7 +98,7 @@ public final class HaCluster implements AutoCloseable {
     /** Index of the single active NameNode, -1 while there is none; fails on two. */
     public int active() {
         int found = -1;
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < dfs.getNumNameNodes(); i++) {
             if (dfs.isNameNodeUp(i) && dfs.getNameNode(i).isActiveState()) {
                 if (found >= 0) {
                     throw new AssertionError("two active NameNodes");

@@ -100,17 +100,46 @@ class PaddockControllerTest {
                 + ha.id(1) + "\"} 1"), metrics);
     }
 
-    @Test
-    void killedControllerLosesItsSessionAndTheOtherFencesGracefully() throws Exception {
-        java.nio.file.Path confFile = dir.resolve("nn0-site.xml");
+    /** The controller of NameNode {@code i} in its own JVM, so a test can SIGKILL it. */
+    private Process childController(int i) throws Exception {
+        java.nio.file.Path confFile = dir.resolve("nn" + i + "-site.xml");
         try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(confFile)) {
-            ha.conf(0).writeXml(out);
+            ha.conf(i).writeXml(out);
         }
         ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), FailoverControllerMain.class.getName(),
                 "-conf", confFile.toString());
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("fc0.log").toFile());
-        Process child = pb.start();
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("fc" + i + ".log").toFile());
+        return pb.start();
+    }
+
+    @Test
+    void hostDeathControllerAndNameNodeTogetherEndsInShellFencing() throws Exception {
+        Process child = childController(0);
+        try {
+            HaCluster.await(Duration.ofSeconds(90), () -> ha.active() == 0);
+            fc[1] = FailoverController.start(ha.conf(1));
+            HaCluster.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
+            child.destroyForcibly();
+            child.waitFor();
+            ha.dfs.shutdownNameNode(0);
+            // nobody is left to release the lock: the coordinator expires the session, then the
+            // standby's controller cannot ask nn0 to step down and runs the shell fencer
+            HaCluster.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+        }
+        assertEquals(List.of(ha.id(0)), ha.fenced());
+        List<ControllerStatus.Fencing> fencing = fc[1].status().fencings();
+        assertEquals(2, fencing.size(), fencing.toString());
+        assertFalse(fencing.get(0).succeeded(), fencing.toString());
+        assertTrue(fencing.get(1).succeeded() && fencing.get(1).method().startsWith("shell("), fencing.toString());
+    }
+
+    @Test
+    void killedControllerLosesItsSessionAndTheOtherFencesGracefully() throws Exception {
+        Process child = childController(0);
         try {
             HaCluster.await(Duration.ofSeconds(90), () -> ha.active() == 0);
             fc[1] = FailoverController.start(ha.conf(1));

@@ -104,6 +104,7 @@ public final class HdfsFailoverBench {
                 p.setProperty("clientPortAddress", "127.0.0.1");
                 p.setProperty("forceSync", "yes");
                 p.setProperty("admin.enableServer", "false");
+                Files.createDirectories(dir.resolve("zk-base"));
                 ZooKeeperServerEmbedded zk = ZooKeeperServerEmbedded.builder().baseDir(dir.resolve("zk-base"))
                         .configuration(p).exitHandler(ExitHandler.LOG_ONLY).build();
                 zk.start(60_000);
