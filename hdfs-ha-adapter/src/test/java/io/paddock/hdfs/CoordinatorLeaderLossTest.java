@@ -2,15 +2,17 @@ package io.paddock.hdfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.paddock.coordinator.ensemble.Ensemble;
+import io.paddock.coordinator.process.ProcessEnsemble;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The coordinator's leader is lost while HDFS is steady: the controllers' sessions move to the
+ * The coordinator's leader is {@code kill -9}ed while HDFS is steady (3 Paddock JVMs, tickTime 2000,
+ * syncLimit 5, Hadoop's default 10 s controller session): the controllers' sessions move to the
  * surviving servers and no NameNode changes state.
  */
 class CoordinatorLeaderLossTest {
@@ -19,11 +21,13 @@ class CoordinatorLeaderLossTest {
 
     @Test
     void paddockLeaderLossChangesNoNameNodeState() throws Exception {
-        try (Ensemble ensemble = new Ensemble(dir.resolve("paddock"), 3, 0)) {
+        try (ProcessEnsemble ensemble = new ProcessEnsemble(dir.resolve("paddock"), 3, 0,
+                List.of("tickTime=2000", "initLimit=10", "syncLimit=5"))) {
             ensemble.startAll();
-            long leader = ensemble.awaitLeader(Duration.ofSeconds(60));
+            int leader = ensemble.awaitServing(Duration.ofSeconds(60));
             FailoverController[] fc = new FailoverController[2];
-            try (HaCluster ha = new HaCluster(dir.resolve("ha"), ensemble.connectStringAll())) {
+            try (HaCluster ha = new HaCluster(dir.resolve("ha"), ensemble.connectStringAll(), true,
+                    c -> c.setInt(ControllerConfig.ZK_SESSION_TIMEOUT, 10_000))) {
                 assertEquals(0, FailoverControllerMain.run(ha.conf(0), new String[] {"-formatZK", "-nonInteractive"},
                         new ByteArrayInputStream(new byte[0]), System.out, System.err));
                 try {
@@ -33,8 +37,8 @@ class CoordinatorLeaderLossTest {
                     HaCluster.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
                     long[] transitions = {transitions(fc[0]), transitions(fc[1])};
 
-                    ensemble.stop(leader);
-                    ensemble.awaitLeader(Duration.ofSeconds(60));
+                    ensemble.kill9(leader);
+                    ensemble.awaitServing(Duration.ofSeconds(60));
                     // every server closes its clients when it leaves the old epoch; wait until both
                     // controllers have been through a disconnect and are connected again
                     HaCluster.await(Duration.ofSeconds(60), () -> rejoined(fc[0]) && rejoined(fc[1]));

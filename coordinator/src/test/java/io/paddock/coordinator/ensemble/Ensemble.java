@@ -16,11 +16,10 @@ import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * N Paddock servers in this JVM on loopback, each with its own data directory (public: the adapters
- * run their coordinator scenarios on it). Ports are probed free
+ * N Paddock servers in this JVM on loopback, each with its own data directory. Ports are probed free
  * (bound to 0, then released) because every member must know the others' ports up front.
  */
-public final class Ensemble implements AutoCloseable {
+final class Ensemble implements AutoCloseable {
     static final int TICK_MS = 100;
 
     private final Path root;
@@ -29,7 +28,7 @@ public final class Ensemble implements AutoCloseable {
     private final PaddockServer[] servers;
     private final int observers;
 
-    public Ensemble(Path root, int voters, int observers) throws IOException {
+    Ensemble(Path root, int voters, int observers) throws IOException {
         this.root = root;
         this.observers = observers;
         int n = voters + observers;
@@ -69,7 +68,7 @@ public final class Ensemble implements AutoCloseable {
         return b.build();
     }
 
-    public PaddockServer start(long id) throws IOException {
+    PaddockServer start(long id) throws IOException {
         Files.createDirectories(dataDir(id));
         if (MyIdFile.read(dataDir(id)).isEmpty()) {
             MyIdFile.write(dataDir(id), id);
@@ -79,17 +78,17 @@ public final class Ensemble implements AutoCloseable {
         return s;
     }
 
-    public void startAll() throws IOException {
+    void startAll() throws IOException {
         for (long id = 1; id <= size(); id++) {
             start(id);
         }
     }
 
-    public PaddockServer server(long id) {
+    PaddockServer server(long id) {
         return servers[(int) id];
     }
 
-    public void stop(long id) {
+    void stop(long id) {
         PaddockServer s = servers[(int) id];
         if (s != null) {
             s.close();
@@ -101,7 +100,7 @@ public final class Ensemble implements AutoCloseable {
         return "127.0.0.1:" + clientPorts.get(id);
     }
 
-    public String connectStringAll() {
+    String connectStringAll() {
         List<String> all = new ArrayList<>();
         for (long id = 1; id <= size(); id++) {
             all.add(connectString(id));
@@ -110,7 +109,7 @@ public final class Ensemble implements AutoCloseable {
     }
 
     /** The id of the running server that leads once every running server is serving, waiting up to {@code timeout}. */
-    public long awaitLeader(Duration timeout) throws InterruptedException {
+    long awaitLeader(Duration timeout) throws InterruptedException {
         long[] leader = {-1};
         await(timeout, () -> {
             long found = -1;

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
@@ -82,8 +83,10 @@ class EnsembleLauncherTest {
             assertEquals(0, kill.code(), kill.out());
             Matcher killed = Pattern.compile("killed server (\\d)").matcher(kill.out());
             assertTrue(killed.find(), kill.out());
-            // the client rides through the leader's death on its own
-            zk.create("/after", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            // the session rides through the leader's death; like any stock-client application the
+            // test re-issues a create that failed with CONNECTIONLOSS once the client is connected
+            // again (NODEEXISTS then means the first attempt was applied)
+            createAcrossConnectionLoss(zk, "/after");
             assertTrue(zk.exists("/before", false) != null);
             Result degraded = launcher("status");
             assertTrue(degraded.out().contains("server " + killed.group(1) + ": not running"), degraded.out());
@@ -94,6 +97,30 @@ class EnsembleLauncherTest {
         assertEquals(0, stop.code(), stop.out());
         assertEquals(3, launcher("status").code());
         ports = null;
+    }
+
+    private static void createAcrossConnectionLoss(ZooKeeper zk, String path) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        boolean retried = false;
+        while (true) {
+            try {
+                zk.create(path, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                return;
+            } catch (KeeperException.NodeExistsException e) {
+                if (retried) {
+                    return;
+                }
+                throw e;
+            } catch (KeeperException.ConnectionLossException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                retried = true;
+                while (!zk.getState().isConnected() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+            }
+        }
     }
 
     private static int count(String s, String what) {

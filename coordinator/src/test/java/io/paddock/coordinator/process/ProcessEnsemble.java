@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
-/** An ensemble of Paddock servers, one JVM each, on loopback with probed free ports. */
-final class ProcessEnsemble implements AutoCloseable {
+/** An ensemble of Paddock servers, one JVM each, on loopback with probed free ports (public: the adapters kill its leader). */
+public final class ProcessEnsemble implements AutoCloseable {
     private final Path root;
     private final int voters;
     private final int size;
@@ -26,7 +26,7 @@ final class ProcessEnsemble implements AutoCloseable {
     private final Map<Integer, String> serverLines = new TreeMap<>();
     private final ServerProcess[] processes;
 
-    ProcessEnsemble(Path root, int voters, int observers, List<String> settings) throws IOException {
+    public ProcessEnsemble(Path root, int voters, int observers, List<String> settings) throws IOException {
         this.root = root;
         this.voters = voters;
         this.size = voters + observers;
@@ -72,7 +72,7 @@ final class ProcessEnsemble implements AutoCloseable {
         return p;
     }
 
-    void startAll() throws IOException, InterruptedException {
+    public void startAll() throws IOException, InterruptedException {
         for (int id = 1; id <= size; id++) {
             start(id);
         }
@@ -82,7 +82,7 @@ final class ProcessEnsemble implements AutoCloseable {
         return processes[id];
     }
 
-    void kill9(int id) throws InterruptedException {
+    public void kill9(int id) throws InterruptedException {
         processes[id].kill9();
         processes[id] = null;
     }
@@ -104,7 +104,7 @@ final class ProcessEnsemble implements AutoCloseable {
         return "127.0.0.1:" + clientPorts.get(id);
     }
 
-    String connectStringAll() {
+    public String connectStringAll() {
         List<String> all = new ArrayList<>();
         for (int id = 1; id <= size; id++) {
             all.add(connectString(id));
@@ -143,7 +143,7 @@ final class ProcessEnsemble implements AutoCloseable {
     }
 
     /** Waits until every running server serves (one leader, the rest broadcasting); returns the leader. */
-    int awaitServing(Duration timeout) throws InterruptedException {
+    public int awaitServing(Duration timeout) throws InterruptedException {
         int[] leader = {-1};
         awaitOrDump(timeout, () -> {
             int found = -1;
