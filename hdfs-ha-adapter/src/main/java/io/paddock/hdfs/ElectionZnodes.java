@@ -48,6 +48,11 @@ final class ElectionZnodes implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            try {
+                zk.close();
+            } catch (InterruptedException again) {
+                Thread.currentThread().interrupt();
+            }
             throw new ControllerStartException(ControllerExit.NO_COORDINATOR, "interrupted while connecting");
         }
         for (ZKUtil.ZKAuthInfo auth : config.auths) {

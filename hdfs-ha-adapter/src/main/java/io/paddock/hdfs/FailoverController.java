@@ -1,6 +1,7 @@
 package io.paddock.hdfs;
 
 import java.io.IOException;
+import java.security.PrivilegedExceptionAction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,8 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
 
     private HealthMonitor.State lastHealth = HealthMonitor.State.INITIALIZING;
     private HAServiceState lastServiceState;
+    /** Consecutive health reports in which the NameNode was not in the role the lock gives it. */
+    private int roleMismatches;
     private long delayJoiningUntilNanos;
     private boolean recheckScheduled;
     private final Object attempts = new Object();
@@ -98,12 +101,13 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
                     + config.electionPath + ": " + e.getMessage());
         }
         FailoverController fc = new FailoverController(config);
-        fc.rpc.start();
-        fc.statusServer.start();
+        // the event thread first, so it is never created inside an RPC caller's identity
         fc.onEvents(() -> {
             fc.elector.start();
             return null;
         });
+        fc.rpc.start();
+        fc.statusServer.start();
         fc.health.start();
         LOG.info("failover controller for {} started: RPC {}, status http://{}:{}/status, election {}",
                 config.local, fc.rpc.address(), config.statusAddress.split(":")[0], fc.statusServer.port(),
@@ -116,15 +120,15 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         health.stop();
         rpc.stop();
         try {
-            onEvents(() -> {
+            // bounded: a fencer hanging on the event thread must not block SIGTERM forever
+            events.submit(() -> {
                 elector.quitElection(true);
                 elector.close();
-                return null;
-            });
-        } catch (IOException e) {
-            LOG.warn("leaving the election failed: {}", e.toString());
+            }).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("leaving the election cleanly failed: {}; the session ends with the process", e.toString());
         }
-        events.shutdown();
+        events.shutdownNow();
         events.awaitTermination(30, TimeUnit.SECONDS);
         statusServer.stop();
     }
@@ -149,8 +153,35 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
             lastServiceState = serviceState;
             status.health(state.name());
             status.localState(serviceState == null ? "UNKNOWN" : serviceState.name());
+            if (leftActiveRoleByItself(serviceState)) {
+                return;
+            }
             recheckElectability();
         }));
+    }
+
+    /**
+     * The lock says active but the NameNode reports standby twice in a row (someone ran
+     * {@code haadmin -transitionToStandby --forcemanual}, or the NameNode stepped down): holding the
+     * lock would leave the nameservice without an active NameNode, so leave the election for a
+     * second and let the election run again.
+     */
+    private boolean leftActiveRoleByItself(HAServiceState serviceState) {
+        if (elector.state() != LockElector.State.ACTIVE || serviceState != HAServiceState.STANDBY) {
+            roleMismatches = 0;
+            return false;
+        }
+        if (++roleMismatches < 2) {
+            return false;
+        }
+        roleMismatches = 0;
+        LOG.warn("{} holds the lock but its NameNode is standby; leaving the election for 1 s", config.local);
+        status.transition(new ControllerStatus.Transition(Instant.now(), "STANDBY",
+                "the NameNode left the active role by itself", true, 0, null));
+        delayJoiningUntilNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        elector.quitElection(true);
+        recheckElectability();
+        return true;
     }
 
     private void recheckElectability() {
@@ -285,6 +316,10 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
                 recheckElectability();
                 return null;
             }
+            if (lastServiceState == HAServiceState.OBSERVER) {
+                LOG.info("asked to cede, but the local NameNode is an observer and never in the election");
+                return null;
+            }
             LOG.info("asked to cede the active role for {} ms", millisToCede);
             boolean needFence = !toStandby("asked to cede the active role for " + millisToCede + " ms");
             delayJoiningUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millisToCede);
@@ -297,6 +332,20 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
     @Override
     public void gracefulFailover() throws IOException, AccessControlException {
         checkAdmin();
+        // the other controllers are called as this daemon, not as the haadmin caller, whose
+        // credentials do not reach this process on a secure cluster
+        try {
+            UserGroupInformation.getLoginUser().doAs((PrivilegedExceptionAction<Void>) () -> {
+                doGracefulFailover();
+                return null;
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private void doGracefulFailover() throws IOException {
         int timeout = config.gracefulFenceTimeoutMs * 2;
         HealthMonitor.State h = onEvents(() -> lastHealth);
         if (h != HealthMonitor.State.SERVICE_HEALTHY) {

@@ -81,8 +81,10 @@ final class HealthWatch {
         }
     }
 
+    /** Every poll is reported (the controller counts repeated observations); changes are logged. */
     private void report(HealthMonitor.State state, HAServiceState serviceState, String detail) {
         if (state == lastState && serviceState == lastServiceState) {
+            listener.onHealth(state, serviceState, detail);
             return;
         }
         LOG.info("local NameNode {}: {} ({}){}", config.namenodeId, state, serviceState == null ? "-" : serviceState,

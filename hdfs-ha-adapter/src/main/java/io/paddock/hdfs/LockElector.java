@@ -50,10 +50,13 @@ final class LockElector {
     private boolean wantElection;
     private byte[] appData;
     private State state = State.NOT_IN_ELECTION;
-    /** The role held before a disconnect of the same session; restored silently if nothing changed. */
+    /** The role held when the session last disconnected, and that session, for a silent resume. */
     private State beforeNeutral = State.NEUTRAL;
-    private int consecutiveFailures;
-    private ScheduledFuture<?> retry;
+    private long neutralSession;
+    private int electionFailures;
+    private int connectFailures;
+    private ScheduledFuture<?> backoffRetry;
+    private ScheduledFuture<?> connectRetry;
     private boolean closed;
 
     LockElector(ControllerConfig config, ActiveStandbyElectorCallback callback, ScheduledExecutorService events,
@@ -98,12 +101,11 @@ final class LockElector {
         }
         LOG.info("quitting the election (fencing of this node {})", needFence ? "stays required" : "not needed");
         wantElection = false;
-        cancelRetry();
+        cancelBackoff();
         if (state == State.ACTIVE && !needFence) {
             deleteOwnBreadcrumb();
         }
         releaseLock();
-        beforeNeutral = State.NEUTRAL;
         setState(State.NOT_IN_ELECTION);
     }
 
@@ -121,7 +123,10 @@ final class LockElector {
 
     void close() {
         closed = true;
-        cancelRetry();
+        cancelBackoff();
+        if (connectRetry != null) {
+            connectRetry.cancel(false);
+        }
         closeSession();
     }
 
@@ -143,7 +148,7 @@ final class LockElector {
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot open a coordinator session to {}: {}; retrying", config.quorum, e.toString());
             zk = null;
-            scheduleRetry(this::connect);
+            scheduleConnect();
         }
     }
 
@@ -155,8 +160,15 @@ final class LockElector {
             switch (event.getState()) {
                 case SyncConnected, ConnectedReadOnly -> {
                     connected = true;
+                    connectFailures = 0;
                     status.coordinator("CONNECTED", zk.getSessionId());
-                    check();
+                    // only the first look after a reconnect of the same session may resume silently
+                    State resumable = neutralSession == zk.getSessionId() ? beforeNeutral : State.NEUTRAL;
+                    beforeNeutral = State.NEUTRAL;
+                    if (state == State.BACKING_OFF && backoffRetry == null) {
+                        setState(State.NEUTRAL);
+                    }
+                    check(resumable);
                 }
                 case Disconnected -> {
                     connected = false;
@@ -170,7 +182,6 @@ final class LockElector {
                     status.count("session_expiries");
                     closeSession();
                     enterNeutral();
-                    beforeNeutral = State.NEUTRAL; // a new session must win and fence afresh
                     connect();
                 }
                 case AuthFailed -> {
@@ -179,7 +190,7 @@ final class LockElector {
                     status.coordinator("AUTH_FAILED", 0);
                     closeSession();
                     enterNeutral();
-                    scheduleRetry(this::connect);
+                    scheduleConnect();
                 }
                 default -> LOG.debug("coordinator event {}", event);
             }
@@ -190,16 +201,25 @@ final class LockElector {
         }
     }
 
+    private void check() {
+        check(State.NEUTRAL);
+    }
+
     private void enterNeutral() {
         if (state == State.ACTIVE || state == State.STANDBY) {
             beforeNeutral = state;
+            neutralSession = zk == null ? 0 : zk.getSessionId();
             setState(State.NEUTRAL);
             callback.enterNeutralMode();
         }
     }
 
-    /** Looks at the lock (leaving a watch on it) and takes it, follows it or waits for it. */
-    private void check() {
+    /**
+     * Looks at the lock (leaving a watch on it) and takes it, follows it or waits for it.
+     * {@code resumable} is the role this same session held before a disconnect: finding the lock as
+     * it was, the role is resumed without repeating the NameNode transition.
+     */
+    private void check(State resumable) {
         if (!connected || !wantElection || state == State.BACKING_OFF || closed) {
             return;
         }
@@ -217,15 +237,19 @@ final class LockElector {
                     becomeActive();
                 }
             } else if (stat.getEphemeralOwner() == zk.getSessionId()) {
-                if (resumes(State.ACTIVE)) {
+                if (state == State.NEUTRAL && resumable == State.ACTIVE) {
+                    LOG.info("reconnected; still active");
                     setState(State.ACTIVE);
                 } else if (state != State.ACTIVE) {
                     becomeActive();
                 }
-            } else if (resumes(State.STANDBY)) {
+            } else if (state == State.NEUTRAL && resumable == State.STANDBY) {
+                LOG.info("reconnected; still standby");
                 setState(State.STANDBY);
+                electionFailures = 0;
             } else if (state != State.STANDBY) {
                 setState(State.STANDBY);
+                electionFailures = 0;
                 callback.becomeStandby();
             }
         } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException e) {
@@ -240,19 +264,6 @@ final class LockElector {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * True when a reconnect of the same session finds the role it left: the NameNode already is in
-     * it, so no transition is repeated (coordinator leader changes must not touch the NameNodes).
-     */
-    private boolean resumes(State role) {
-        boolean same = state == State.NEUTRAL && beforeNeutral == role;
-        if (same) {
-            LOG.info("reconnected; still {}", role);
-        }
-        beforeNeutral = State.NEUTRAL;
-        return same;
     }
 
     private void becomeActive() throws InterruptedException {
@@ -274,7 +285,7 @@ final class LockElector {
             }
             callback.becomeActive();
             setState(State.ACTIVE);
-            consecutiveFailures = 0;
+            electionFailures = 0;
             status.count("elections_won");
         } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException e) {
             LOG.info("coordinator connection lost while becoming active; retrying when it is back");
@@ -288,33 +299,49 @@ final class LockElector {
         }
     }
 
+    /** After a failed election step: out of the election for 1 s, 2 s, 4 s ... up to the maximum. */
     private void backOff() {
         setState(State.BACKING_OFF);
-        scheduleRetry(() -> {
+        cancelBackoff();
+        electionFailures++;
+        long delay = delay(electionFailures);
+        LOG.info("next election attempt in {} ms (failure {} in a row)", delay, electionFailures);
+        backoffRetry = events.schedule(() -> {
+            backoffRetry = null;
+            if (closed) {
+                return;
+            }
             if (state == State.BACKING_OFF) {
                 setState(State.NEUTRAL);
             }
             check();
-        });
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
-    private void scheduleRetry(Runnable action) {
-        cancelRetry();
-        consecutiveFailures++;
-        long delay = Math.min(config.maxBackoffMs, 1000L << Math.min(consecutiveFailures - 1, 16));
-        LOG.info("next election attempt in {} ms (failure {} in a row)", delay, consecutiveFailures);
-        retry = events.schedule(() -> {
-            retry = null;
+    /** A session could not be opened: try again later, on its own schedule. */
+    private void scheduleConnect() {
+        if (connectRetry != null) {
+            connectRetry.cancel(false);
+        }
+        connectFailures++;
+        long delay = delay(connectFailures);
+        LOG.info("next coordinator connection attempt in {} ms", delay);
+        connectRetry = events.schedule(() -> {
+            connectRetry = null;
             if (!closed) {
-                action.run();
+                connect();
             }
         }, delay, TimeUnit.MILLISECONDS);
     }
 
-    private void cancelRetry() {
-        if (retry != null) {
-            retry.cancel(false);
-            retry = null;
+    private long delay(int failures) {
+        return Math.min(config.maxBackoffMs, 1000L << Math.min(failures - 1, 16));
+    }
+
+    private void cancelBackoff() {
+        if (backoffRetry != null) {
+            backoffRetry.cancel(false);
+            backoffRetry = null;
         }
     }
 

@@ -105,6 +105,14 @@ class ControllerResilienceTest {
         HaCluster.HaAdminResult back = ha.haadmin("-failover", ha.id(1), ha.id(0));
         assertEquals(0, back.code(), back.output());
         assertEquals(0, ha.active());
+
+        // the active NameNode is moved to standby behind the controllers' backs (what
+        // haadmin -transitionToStandby --forcemanual does): the lock holder notices, leaves the
+        // election, and the pair elects an active again
+        ha.dfs.transitionToStandby(0);
+        HaCluster.await(Duration.ofSeconds(60), () -> ha.active() >= 0);
+        assertTrue(fc[0].status().transitions().stream()
+                .anyMatch(t -> t.reason().equals("the NameNode left the active role by itself")), fc[0].statusJson());
     }
 
     @Test

@@ -12,8 +12,10 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * An HDFS client writing small files one after another through the HA failover proxy, so a test can
- * check it keeps writing across a failover. Bounded: at most {@code maxFiles} files and stops when
- * told; every failure is kept.
+ * check it keeps writing across a failover. Like an application it moves on to the next file when
+ * one fails (a create in flight on the NameNode that dies may fail; HDFS does not retry
+ * non-idempotent calls across a failover). Bounded: at most {@code maxFiles} files and stops when
+ * told; every failure is kept with the time it happened.
  */
 final class FileWriter implements AutoCloseable {
     private final FileSystem fs;
@@ -21,6 +23,7 @@ final class FileWriter implements AutoCloseable {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicInteger written = new AtomicInteger();
     private final List<String> errors = new ArrayList<>();
+    private final List<Long> errorTimes = new ArrayList<>();
     private final Thread thread;
 
     FileWriter(FileSystem fs, int maxFiles) {
@@ -39,8 +42,9 @@ final class FileWriter implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 synchronized (errors) {
                     errors.add(p + ": " + e);
+                    errorTimes.add(System.nanoTime());
                 }
-                return;
+                continue;
             }
             written.incrementAndGet();
         }
@@ -53,6 +57,19 @@ final class FileWriter implements AutoCloseable {
     List<String> errors() {
         synchronized (errors) {
             return new ArrayList<>(errors);
+        }
+    }
+
+    /** Failures whose call ended after nanotime {@code t}. */
+    List<String> errorsAfter(long t) {
+        synchronized (errors) {
+            List<String> late = new ArrayList<>();
+            for (int i = 0; i < errors.size(); i++) {
+                if (errorTimes.get(i) > t) {
+                    late.add(errors.get(i));
+                }
+            }
+            return late;
         }
     }
 
