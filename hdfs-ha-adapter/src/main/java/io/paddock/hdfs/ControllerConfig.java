@@ -40,12 +40,18 @@ final class ControllerConfig {
     static final String NAMENODE_ID = "dfs.ha.namenode.id";
     /** Paddock's own: where the JSON status and metrics are served; port 0 picks a free port. */
     static final String STATUS_ADDRESS = "paddock.hdfs.fc.status.address";
+    /**
+     * Paddock's own: how often, between health checks, a TCP connect probes whether the NameNode's
+     * RPC port still listens (0 disables); a refused port is detected without waiting for the next check.
+     */
+    static final String LIVENESS_PROBE_INTERVAL = "paddock.hdfs.fc.liveness-probe.interval.ms";
     /** Paddock's own: longest pause between two attempts after a failed fence or transition. */
     static final String RETRY_MAX_BACKOFF = "paddock.hdfs.fc.retry.max-backoff.ms";
 
     private static final String[] GENERIC_KEYS = {ZK_QUORUM, ZK_SESSION_TIMEOUT, ZK_PARENT, ZK_ACL, ZK_AUTH,
         HEALTH_CHECK_INTERVAL, HEALTH_SLEEP_AFTER_DISCONNECT, HEALTH_RPC_TIMEOUT, HEALTH_CONNECT_RETRIES,
-        GRACEFUL_FENCE_TIMEOUT, GRACEFUL_FENCE_RETRIES, NEW_ACTIVE_TIMEOUT, STATUS_ADDRESS, RETRY_MAX_BACKOFF};
+        GRACEFUL_FENCE_TIMEOUT, GRACEFUL_FENCE_RETRIES, NEW_ACTIVE_TIMEOUT, STATUS_ADDRESS, RETRY_MAX_BACKOFF,
+        LIVENESS_PROBE_INTERVAL};
 
     final Configuration conf;
     /** {@link #conf} with few connection retries: asking a dead NameNode to step down must fail fast. */
@@ -67,6 +73,7 @@ final class ControllerConfig {
     final int newActiveTimeoutMs;
     final String statusAddress;
     final long maxBackoffMs;
+    final long livenessProbeIntervalMs;
 
     private ControllerConfig(Configuration conf, String nsId, String nnId) throws ControllerStartException {
         this.conf = conf;
@@ -103,6 +110,7 @@ final class ControllerConfig {
         this.newActiveTimeoutMs = conf.getInt(NEW_ACTIVE_TIMEOUT, 60_000);
         this.statusAddress = conf.getTrimmed(STATUS_ADDRESS, "0.0.0.0:8029");
         this.maxBackoffMs = conf.getLong(RETRY_MAX_BACKOFF, 60_000);
+        this.livenessProbeIntervalMs = conf.getLong(LIVENESS_PROBE_INTERVAL, 100);
     }
 
     /**

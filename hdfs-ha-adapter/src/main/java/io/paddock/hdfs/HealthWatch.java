@@ -1,5 +1,9 @@
 package io.paddock.hdfs;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.ha.HAServiceProtocol;
@@ -70,7 +74,12 @@ final class HealthWatch {
                     } catch (HealthCheckFailedException e) {
                         report(HealthMonitor.State.SERVICE_UNHEALTHY, null, e.getMessage());
                     }
-                    pause(config.healthCheckIntervalMs);
+                    if (!awaitNextCheck()) {
+                        report(HealthMonitor.State.SERVICE_NOT_RESPONDING, null,
+                                "its RPC port refuses connections (process gone)");
+                        pause(config.healthSleepAfterDisconnectMs);
+                        break;
+                    }
                 }
             } catch (Exception e) {
                 report(HealthMonitor.State.SERVICE_NOT_RESPONDING, null, e.toString());
@@ -92,6 +101,49 @@ final class HealthWatch {
         lastState = state;
         lastServiceState = serviceState;
         listener.onHealth(state, serviceState, detail);
+    }
+
+    /**
+     * Waits one health-check interval, probing between checks whether the NameNode's (lifeline or
+     * service) RPC port still accepts TCP connections. Two refusals in a row mean no process
+     * listens there any more: returns false at once instead of leaving a dead NameNode undetected
+     * for the rest of the interval plus the IPC client's connect retry. A hung NameNode still
+     * accepts connections (the kernel does), so a GC pause is not mistaken for a death.
+     */
+    private boolean awaitNextCheck() {
+        long probeMs = config.livenessProbeIntervalMs;
+        if (probeMs <= 0) {
+            pause(config.healthCheckIntervalMs);
+            return true;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.healthCheckIntervalMs);
+        int refusals = 0;
+        while (stopped.getCount() > 0) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return true;
+            }
+            pause(Math.min(left, probeMs));
+            refusals = refuses() ? refusals + 1 : 0;
+            if (refusals >= 2) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean refuses() {
+        // the lifeline address when configured, else the RPC address (null means "not configured")
+        InetSocketAddress addr = config.local.getHealthMonitorAddress() != null
+                ? config.local.getHealthMonitorAddress() : config.local.getAddress();
+        try (Socket s = new Socket()) {
+            s.connect(addr, (int) Math.max(100, config.livenessProbeIntervalMs));
+            return false;
+        } catch (ConnectException refused) {
+            return true;
+        } catch (IOException other) {
+            return false; // a timeout is not evidence of death
+        }
     }
 
     private void pause(long millis) {
