@@ -16,10 +16,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * N servers of one kind (Paddock or Apache ZooKeeper), one JVM each, on loopback, started from the
- * same zoo.cfg settings and JVM flags, data under one folder. Standalone when N is 1.
+ * same zoo.cfg settings and JVM flags, data under one folder. Standalone when N is 1. Public: the
+ * HDFS failover benchmark (bench/hdfs) starts its coordinators with it.
  */
-final class ServerCluster implements AutoCloseable {
-    enum Kind {
+public final class ServerCluster implements AutoCloseable {
+    public enum Kind {
         PADDOCK("io.paddock.coordinator.server.Main"),
         ZOOKEEPER("org.apache.zookeeper.server.quorum.QuorumPeerMain");
 
@@ -43,7 +44,7 @@ final class ServerCluster implements AutoCloseable {
     private final Process[] processes;
     private final List<String> cfgLines;
 
-    ServerCluster(Kind kind, Path root, int size, Map<String, String> settings, String heap, List<String> jvmExtra)
+    public ServerCluster(Kind kind, Path root, int size, Map<String, String> settings, String heap, List<String> jvmExtra)
             throws IOException {
         this.kind = kind;
         this.root = root;
@@ -84,7 +85,7 @@ final class ServerCluster implements AutoCloseable {
         return root.resolve(kind.label() + id);
     }
 
-    void startAll() throws IOException, InterruptedException {
+    public void startAll() throws IOException, InterruptedException {
         for (int id = 1; id <= size; id++) {
             start(id);
         }
@@ -135,7 +136,7 @@ final class ServerCluster implements AutoCloseable {
         return "127.0.0.1:" + clientPorts[id];
     }
 
-    String connectString() {
+    public String connectString() {
         List<String> all = new ArrayList<>();
         for (int id = 1; id <= size; id++) {
             all.add(connectString(id));

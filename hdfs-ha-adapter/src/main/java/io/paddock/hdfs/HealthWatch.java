@@ -34,12 +34,16 @@ final class HealthWatch {
     private final Listener listener;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread thread;
+    /** The lifeline address when configured, else the RPC address (null means "not configured"). */
+    private final InetSocketAddress probeAddress;
     private HealthMonitor.State lastState;
     private HAServiceState lastServiceState;
 
     HealthWatch(ControllerConfig config, Listener listener) {
         this.config = config;
         this.listener = listener;
+        this.probeAddress = config.local.getHealthMonitorAddress() != null
+                ? config.local.getHealthMonitorAddress() : config.local.getAddress();
         this.thread = new Thread(this::loop, "paddock-fc-health-" + config.namenodeId);
         this.thread.setDaemon(true);
     }
@@ -133,11 +137,8 @@ final class HealthWatch {
     }
 
     private boolean refuses() {
-        // the lifeline address when configured, else the RPC address (null means "not configured")
-        InetSocketAddress addr = config.local.getHealthMonitorAddress() != null
-                ? config.local.getHealthMonitorAddress() : config.local.getAddress();
         try (Socket s = new Socket()) {
-            s.connect(addr, (int) Math.max(100, config.livenessProbeIntervalMs));
+            s.connect(probeAddress, (int) Math.max(100, config.livenessProbeIntervalMs));
             return false;
         } catch (ConnectException refused) {
             return true;

@@ -1,5 +1,6 @@
 package io.paddock.hdfs;
 
+import io.paddock.coordinator.process.ProcessEnsemble;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.paddock.coordinator.compat.TcpProxy;
 import io.paddock.coordinator.server.PaddockServer;
 import io.paddock.coordinator.server.ServerConfig;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,15 +35,14 @@ class ControllerResilienceTest {
         paddock = PaddockServer.start(ServerConfig.builder().tickTimeMs(200).dataDir(dir.resolve("paddock"))
                 .clientPort(0).build());
         ha = new HaCluster(dir.resolve("ha"), paddock.connectString(), fencerSucceeds);
-        assertEquals(0, FailoverControllerMain.run(ha.conf(0), new String[] {"-formatZK", "-nonInteractive"},
-                new ByteArrayInputStream(new byte[0]), System.out, System.err));
+        assertEquals(0, ha.formatZk());
         for (int i = 0; i < 2; i++) {
             proxy[i] = TcpProxy.start(paddock.connectString());
         }
         fc[0] = FailoverController.start(viaProxy(0));
-        HaCluster.await(Duration.ofSeconds(60), () -> ha.active() == 0);
+        ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 0);
         fc[1] = FailoverController.start(viaProxy(1));
-        HaCluster.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
+        ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
     }
 
     private Configuration viaProxy(int i) {
@@ -80,9 +79,9 @@ class ControllerResilienceTest {
 
         // a disconnect shorter than the session timeout: nothing changes on the NameNodes
         proxy[0].cut();
-        HaCluster.await(Duration.ofSeconds(30), () -> fc[0].statusJson().contains("\"coordinator\":\"DISCONNECTED\""));
+        ProcessEnsemble.await(Duration.ofSeconds(30), () -> fc[0].statusJson().contains("\"coordinator\":\"DISCONNECTED\""));
         proxy[0].restore();
-        HaCluster.await(Duration.ofSeconds(30), () -> "ACTIVE".equals(fc[0].status().electorState()));
+        ProcessEnsemble.await(Duration.ofSeconds(30), () -> "ACTIVE".equals(fc[0].status().electorState()));
         assertEquals(0, ha.active());
         assertEquals(transitionsBefore, fc[0].status().transitions().size(), fc[0].statusJson());
         assertEquals(sessionBefore, sessionOf(fc[0]));
@@ -92,9 +91,9 @@ class ControllerResilienceTest {
         // over (asking nn0 to step down), and when the link is back the daemon rejoins on a fresh
         // session as standby, without exiting
         proxy[0].cut();
-        HaCluster.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+        ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 1);
         proxy[0].restore();
-        HaCluster.await(Duration.ofSeconds(60), () -> fc[0].status().counter("session_expiries") == 1
+        ProcessEnsemble.await(Duration.ofSeconds(60), () -> fc[0].status().counter("session_expiries") == 1
                 && "STANDBY".equals(fc[0].status().electorState()));
         assertNotEquals(sessionBefore, sessionOf(fc[0]));
         assertEquals(1, ha.active());
@@ -110,7 +109,7 @@ class ControllerResilienceTest {
         // haadmin -transitionToStandby --forcemanual does): the lock holder notices, leaves the
         // election, and the pair elects an active again
         ha.dfs.transitionToStandby(0);
-        HaCluster.await(Duration.ofSeconds(60), () -> ha.active() >= 0);
+        ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() >= 0);
         assertTrue(fc[0].status().transitions().stream()
                 .anyMatch(t -> t.reason().equals("the NameNode left the active role by itself")), fc[0].statusJson());
     }
@@ -120,7 +119,7 @@ class ControllerResilienceTest {
         start(false);
         ha.dfs.shutdownNameNode(0);
         // nn0 is gone and the fencer fails: nn1 must not become active; attempts are spaced 1 s, 2 s, ...
-        HaCluster.await(Duration.ofSeconds(60), () -> fencerRuns() >= 3);
+        ProcessEnsemble.await(Duration.ofSeconds(60), () -> fencerRuns() >= 3);
         assertEquals(-1, ha.active(), "never active without a successful fence");
         List<ControllerStatus.Fencing> shell = fc[1].status().fencings().stream()
                 .filter(f -> f.method().startsWith("shell(")).toList();
@@ -137,7 +136,7 @@ class ControllerResilienceTest {
 
         // nn0 comes back (as standby): the pair recovers by itself, one NameNode becomes active
         ha.dfs.restartNameNode(0);
-        HaCluster.await(Duration.ofSeconds(90), () -> ha.active() >= 0);
+        ProcessEnsemble.await(Duration.ofSeconds(90), () -> ha.active() >= 0);
     }
 
     private int fencerRuns() {

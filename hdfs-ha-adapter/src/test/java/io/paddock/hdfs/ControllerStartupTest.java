@@ -48,15 +48,8 @@ class ControllerStartupTest {
     }
 
     private Configuration conf() throws Exception {
-        Configuration c = new Configuration(false);
-        c.set("dfs.nameservices", "ns1");
-        c.set("dfs.ha.namenodes.ns1", "nn1,nn2");
-        c.set("dfs.namenode.rpc-address.ns1.nn1", "127.0.0.1:" + HaCluster.freePort());
-        c.set("dfs.namenode.rpc-address.ns1.nn2", "127.0.0.1:" + HaCluster.freePort());
-        c.set("dfs.ha.namenode.id", "nn1");
-        c.setBoolean("dfs.ha.automatic-failover.enabled", true);
+        Configuration c = HaCluster.nameserviceConf(paddock.connectString());
         c.set("dfs.ha.fencing.methods", "shell(true)");
-        c.set("ha.zookeeper.quorum", paddock.connectString());
         return c;
     }
 

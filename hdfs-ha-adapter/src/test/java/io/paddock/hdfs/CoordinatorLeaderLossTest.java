@@ -3,7 +3,6 @@ package io.paddock.hdfs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.paddock.coordinator.process.ProcessEnsemble;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,22 +27,21 @@ class CoordinatorLeaderLossTest {
             FailoverController[] fc = new FailoverController[2];
             try (HaCluster ha = new HaCluster(dir.resolve("ha"), ensemble.connectStringAll(), true,
                     c -> c.setInt(ControllerConfig.ZK_SESSION_TIMEOUT, 10_000))) {
-                assertEquals(0, FailoverControllerMain.run(ha.conf(0), new String[] {"-formatZK", "-nonInteractive"},
-                        new ByteArrayInputStream(new byte[0]), System.out, System.err));
+                assertEquals(0, ha.formatZk());
                 try {
                     fc[0] = FailoverController.start(ha.conf(0));
-                    HaCluster.await(Duration.ofSeconds(60), () -> ha.active() == 0);
+                    ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 0);
                     fc[1] = FailoverController.start(ha.conf(1));
-                    HaCluster.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
+                    ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
                     long[] transitions = {transitions(fc[0]), transitions(fc[1])};
 
                     ensemble.kill9(leader);
                     ensemble.awaitServing(Duration.ofSeconds(60));
                     // every server closes its clients when it leaves the old epoch; wait until both
                     // controllers have been through a disconnect and are connected again
-                    HaCluster.await(Duration.ofSeconds(60), () -> rejoined(fc[0]) && rejoined(fc[1]));
+                    ProcessEnsemble.await(Duration.ofSeconds(60), () -> rejoined(fc[0]) && rejoined(fc[1]));
                     // and until each has held or followed the lock again in the new epoch
-                    HaCluster.await(Duration.ofSeconds(30), () -> "ACTIVE".equals(fc[0].status().electorState())
+                    ProcessEnsemble.await(Duration.ofSeconds(30), () -> "ACTIVE".equals(fc[0].status().electorState())
                             && "STANDBY".equals(fc[1].status().electorState()));
 
                     assertEquals(0, ha.active(), "the active NameNode stays active");

@@ -1,5 +1,7 @@
 package io.paddock.hdfs;
 
+import io.paddock.coordinator.process.ProcessEnsemble;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.hdfs.qjournal.MiniQJMHACluster;
@@ -128,17 +129,47 @@ public final class HaCluster implements AutoCloseable {
         return new HaAdminResult(rc, buf.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * {@code haadmin -failover from to}. A controller that has just started (or whose NameNode has
+     * just restarted) may not have reported health yet, and haadmin then refuses with "not currently
+     * healthy": the condition waited for is any other answer, which is returned.
+     */
+    public HaAdminResult awaitFailover(String from, String to) throws InterruptedException {
+        HaAdminResult[] r = {null};
+        ProcessEnsemble.await(Duration.ofSeconds(180), () -> {
+            try {
+                r[0] = haadmin("-failover", from, to);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return r[0].code() == 0 || !r[0].output().contains("not currently healthy");
+        });
+        return r[0];
+    }
+
     public record HaAdminResult(int code, String output) {
     }
 
-    public static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(50);
-        }
+    /** {@code -formatZK -nonInteractive} with the Paddock controller for this nameservice; the exit code. */
+    public int formatZk() throws Exception {
+        return FailoverControllerMain.run(conf(0), new String[] {"-formatZK", "-nonInteractive"},
+                new ByteArrayInputStream(new byte[0]), System.out, System.err);
+    }
+
+    /**
+     * A two-NameNode nameservice {@code ns1} as a controller for {@code nn1} reads it, on free ports
+     * where no NameNode runs: enough for start-up and format checks.
+     */
+    static Configuration nameserviceConf(String quorum) throws IOException {
+        Configuration c = new Configuration(false);
+        c.set("dfs.nameservices", "ns1");
+        c.set("dfs.ha.namenodes.ns1", "nn1,nn2");
+        c.set("dfs.namenode.rpc-address.ns1.nn1", "127.0.0.1:" + freePort());
+        c.set("dfs.namenode.rpc-address.ns1.nn2", "127.0.0.1:" + freePort());
+        c.set(ControllerConfig.NAMENODE_ID, "nn1");
+        c.setBoolean(ControllerConfig.AUTO_FAILOVER, true);
+        c.set(ControllerConfig.ZK_QUORUM, quorum);
+        return c;
     }
 
     @Override

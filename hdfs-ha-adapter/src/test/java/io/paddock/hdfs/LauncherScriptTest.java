@@ -49,14 +49,7 @@ class LauncherScriptTest {
     void formatsFromHadoopConfDirAndRefusesAMissingFencer() throws Exception {
         try (PaddockServer paddock = PaddockServer.start(ServerConfig.builder().tickTimeMs(200)
                 .dataDir(dir.resolve("paddock")).clientPort(0).build())) {
-            Configuration c = new Configuration(false);
-            c.set("dfs.nameservices", "ns1");
-            c.set("dfs.ha.namenodes.ns1", "nn1,nn2");
-            c.set("dfs.namenode.rpc-address.ns1.nn1", "127.0.0.1:" + HaCluster.freePort());
-            c.set("dfs.namenode.rpc-address.ns1.nn2", "127.0.0.1:" + HaCluster.freePort());
-            c.set("dfs.ha.namenode.id", "nn1");
-            c.setBoolean("dfs.ha.automatic-failover.enabled", true);
-            c.set("ha.zookeeper.quorum", paddock.connectString());
+            Configuration c = HaCluster.nameserviceConf(paddock.connectString());
             Path bad = dir.resolve("conf-no-fencer");
             writeSite(bad, c);
             Result r = launch(bad, "-formatZK", "-nonInteractive");

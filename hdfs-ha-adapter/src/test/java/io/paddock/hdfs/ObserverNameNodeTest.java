@@ -1,11 +1,11 @@
 package io.paddock.hdfs;
 
+import io.paddock.coordinator.process.ProcessEnsemble;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paddock.coordinator.server.PaddockServer;
 import io.paddock.coordinator.server.ServerConfig;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -22,26 +22,25 @@ class ObserverNameNodeTest {
         try (PaddockServer paddock = PaddockServer.start(ServerConfig.builder().tickTimeMs(200)
                 .dataDir(dir.resolve("paddock")).clientPort(0).build());
                 HaCluster ha = new HaCluster(dir.resolve("ha"), paddock.connectString(), true, 3, c -> { })) {
-            assertEquals(0, FailoverControllerMain.run(ha.conf(0), new String[] {"-formatZK", "-nonInteractive"},
-                    new ByteArrayInputStream(new byte[0]), System.out, System.err));
+            assertEquals(0, ha.formatZk());
             ha.dfs.transitionToObserver(2);
             try {
                 for (int i = 0; i < 3; i++) {
                     fc[i] = FailoverController.start(ha.conf(i));
                 }
-                HaCluster.await(Duration.ofSeconds(60), () -> ha.active() == 0 || ha.active() == 1);
-                HaCluster.await(Duration.ofSeconds(30), () -> fc[2].statusJson().contains("\"localState\":\"OBSERVER\""));
+                ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 0 || ha.active() == 1);
+                ProcessEnsemble.await(Duration.ofSeconds(30), () -> fc[2].statusJson().contains("\"localState\":\"OBSERVER\""));
                 assertEquals("NOT_IN_ELECTION", fc[2].status().electorState());
 
                 int first = ha.active();
                 int second = 1 - first;
-                HaCluster.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[second].status().electorState()));
+                ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[second].status().electorState()));
                 ha.dfs.shutdownNameNode(first);
-                HaCluster.await(Duration.ofSeconds(60), () -> ha.active() == second);
+                ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == second);
 
                 // the last non-observer goes too: once its controller has left the election, nobody is active
                 ha.dfs.shutdownNameNode(second);
-                HaCluster.await(Duration.ofSeconds(60), () -> "NOT_IN_ELECTION".equals(fc[second].status().electorState())
+                ProcessEnsemble.await(Duration.ofSeconds(60), () -> "NOT_IN_ELECTION".equals(fc[second].status().electorState())
                         && "SERVICE_NOT_RESPONDING".equals(fc[second].status().health()));
                 assertEquals(-1, ha.active());
                 assertTrue(ha.dfs.getNameNode(2).isObserverState());

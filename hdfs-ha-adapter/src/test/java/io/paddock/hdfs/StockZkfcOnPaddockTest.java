@@ -1,11 +1,11 @@
 package io.paddock.hdfs;
 
+import io.paddock.coordinator.process.ProcessEnsemble;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paddock.coordinator.server.PaddockServer;
 import io.paddock.coordinator.server.ServerConfig;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +45,7 @@ class StockZkfcOnPaddockTest {
     void twoStockControllersElectFailOverAndSurviveAnActiveDeath() throws Exception {
         assertEquals(0, StockZkfc.formatZk(ha.conf(0)));
         try (StockZkfc z0 = new StockZkfc(ha.conf(0))) {
-            HaCluster.await(Duration.ofSeconds(60), () -> ha.active() == 0);
+            ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 0);
             try (StockZkfc z1 = new StockZkfc(ha.conf(1))) {
                 // haadmin both ways (gracefulFailover and cedeActive over the stock RPC)
                 HaCluster.HaAdminResult to1 = awaitFailover(ha.id(0), ha.id(1));
@@ -54,7 +54,7 @@ class StockZkfcOnPaddockTest {
                 assertEquals(0, ha.active(), to0.output());
 
                 ha.dfs.shutdownNameNode(0);
-                HaCluster.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+                ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 1);
                 assertEquals(List.of(ha.id(0)), ha.fenced());
                 assertTrue(z0.running() && z1.running(), "stock controllers keep running");
             }
@@ -63,14 +63,13 @@ class StockZkfcOnPaddockTest {
 
     @Test
     void mixedFleetStockAndPaddockControllersFailOverBothWays() throws Exception {
-        assertEquals(0, FailoverControllerMain.run(ha.conf(0), new String[] {"-formatZK", "-nonInteractive"},
-                new ByteArrayInputStream(new byte[0]), System.out, System.err));
+        assertEquals(0, ha.formatZk());
         FailoverController paddockFc = null;
         try (StockZkfc stock = new StockZkfc(ha.conf(0))) {
-            HaCluster.await(Duration.ofSeconds(60), () -> ha.active() == 0);
+            ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 0);
             paddockFc = FailoverController.start(ha.conf(1));
             FailoverController fc = paddockFc;
-            HaCluster.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc.status().electorState()));
+            ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc.status().electorState()));
             assertEquals(ha.id(0), fcCurrentActive(fc), "the Paddock controller reads the stock controller's lock data");
 
             // to the Paddock side: its gracefulFailover asks the stock controller to cedeActive
@@ -80,11 +79,11 @@ class StockZkfcOnPaddockTest {
             // and back: the stock gracefulFailover asks the Paddock controller to cedeActive
             HaCluster.HaAdminResult to0 = awaitFailover(ha.id(1), ha.id(0));
             assertEquals(0, ha.active(), to0.output());
-            HaCluster.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc.status().electorState()));
+            ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc.status().electorState()));
 
             // automatic failover from the stock side to the Paddock side
             ha.dfs.shutdownNameNode(0);
-            HaCluster.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+            ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 1);
             assertEquals(List.of(ha.id(0)), ha.fenced());
         } finally {
             if (paddockFc != null) {
@@ -99,20 +98,8 @@ class StockZkfcOnPaddockTest {
         return i < 0 ? null : json.substring(i + 17, json.indexOf('"', i + 17));
     }
 
-    /**
-     * {@code haadmin -failover}; a controller that has just started may not have reported health yet
-     * (haadmin then refuses with "not currently healthy"), so that one answer is retried, bounded.
-     */
     private HaCluster.HaAdminResult awaitFailover(String from, String to) throws Exception {
-        HaCluster.HaAdminResult r = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            r = ha.haadmin("-failover", from, to);
-            if (r.code() == 0 || !r.output().contains("not currently healthy")) {
-                break;
-            }
-            Thread.sleep(200);
-        }
+        HaCluster.HaAdminResult r = ha.awaitFailover(from, to);
         assertEquals(0, r.code(), r.output());
         return r;
     }

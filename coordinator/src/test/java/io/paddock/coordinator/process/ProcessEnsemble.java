@@ -216,7 +216,7 @@ public final class ProcessEnsemble implements AutoCloseable {
         }
     }
 
-    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -1,12 +1,11 @@
 package io.paddock.bench.hdfs;
 
-import io.paddock.coordinator.server.PaddockServer;
-import io.paddock.coordinator.server.ServerConfig;
+import io.paddock.bench.ServerCluster;
+import io.paddock.coordinator.process.ProcessEnsemble;
 import io.paddock.hdfs.FailoverController;
-import io.paddock.hdfs.FailoverControllerMain;
+import io.paddock.hdfs.FileWriter;
 import io.paddock.hdfs.HaCluster;
 import io.paddock.hdfs.StockZkfc;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +13,11 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.server.namenode.ha.HATestUtil;
-import org.apache.zookeeper.server.embedded.ExitHandler;
-import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 
 /**
  * HDFS NameNode failover time, three ways in one run: the stock ZKFC on Apache ZooKeeper, the stock
@@ -95,33 +92,18 @@ public final class HdfsFailoverBench {
         Files.createDirectories(dir);
         List<AutoCloseable> closers = new ArrayList<>();
         try {
-            String quorum;
-            if (setup == Setup.STOCK_ZKFC_ON_ZOOKEEPER) {
-                Properties p = new Properties();
-                p.setProperty("tickTime", "2000");
-                p.setProperty("initLimit", "10");
-                p.setProperty("syncLimit", "5");
-                p.setProperty("dataDir", dir.resolve("zk").toString());
-                p.setProperty("clientPort", Integer.toString(HaCluster.freePort()));
-                p.setProperty("clientPortAddress", "127.0.0.1");
-                p.setProperty("forceSync", "yes");
-                p.setProperty("admin.enableServer", "false");
-                Files.createDirectories(dir.resolve("zk-base"));
-                ZooKeeperServerEmbedded zk = ZooKeeperServerEmbedded.builder().baseDir(dir.resolve("zk-base"))
-                        .configuration(p).exitHandler(ExitHandler.LOG_ONLY).build();
-                zk.start(60_000);
-                closers.add(zk);
-                quorum = "127.0.0.1:" + p.getProperty("clientPort");
-            } else {
-                PaddockServer paddock = PaddockServer.start(ServerConfig.builder().tickTimeMs(2000)
-                        .dataDir(dir.resolve("paddock")).clientPort(0).build());
-                closers.add(paddock);
-                quorum = paddock.connectString();
-            }
+            // the coordinator in its own JVM, started as the coordinator benchmarks start it
+            ServerCluster coordinator = new ServerCluster(setup == Setup.STOCK_ZKFC_ON_ZOOKEEPER
+                    ? ServerCluster.Kind.ZOOKEEPER : ServerCluster.Kind.PADDOCK, dir.resolve("coordinator"), 1,
+                    Map.of("tickTime", "2000", "initLimit", "10", "syncLimit", "5", "forceSync", "yes"), "512m",
+                    List.of());
+            closers.add(coordinator);
+            coordinator.startAll();
+            String quorum = coordinator.connectString();
             HaCluster ha = new HaCluster(dir.resolve("ha"), quorum, true, HdfsFailoverBench::hadoopDefaults);
             closers.add(0, ha);
             startControllers(setup, ha, closers);
-            HaCluster.await(Duration.ofSeconds(120), () -> ha.active() >= 0);
+            ProcessEnsemble.await(Duration.ofSeconds(120), () -> ha.active() >= 0);
             FileSystem fs = HATestUtil.configureFailoverFs(ha.dfs, ha.conf(0));
             // both controllers in the election before the first kill
             failover(ha, ha.active(), 1 - ha.active());
@@ -131,17 +113,17 @@ public final class HdfsFailoverBench {
                 int a = ha.active();
                 int b = 1 - a;
                 Kill k;
-                try (TimedWriter w = new TimedWriter(fs, "/bench-" + setup.ordinal() + "-" + run)) {
-                    HaCluster.await(Duration.ofSeconds(60), () -> w.completed() >= 20);
+                try (FileWriter w = new FileWriter(fs, "/bench-" + setup.ordinal() + "-" + run, 200_000)) {
+                    ProcessEnsemble.await(Duration.ofSeconds(60), () -> w.written() >= 20);
                     // a random phase against the controllers' 1 s health checks: without it the
                     // loop's own rhythm can line kills up with one setup's checks and bias the
                     // detection delay (seeded, so a run repeats)
                     Thread.sleep(PHASE.nextInt(1000));
                     long killAt = System.nanoTime();
                     ha.dfs.shutdownNameNode(a);
-                    HaCluster.await(Duration.ofSeconds(180), () -> ha.active() == b);
+                    ProcessEnsemble.await(Duration.ofSeconds(180), () -> ha.active() == b);
                     long activeAt = System.nanoTime();
-                    HaCluster.await(Duration.ofSeconds(180), () -> w.firstAfter(activeAt) > 0);
+                    ProcessEnsemble.await(Duration.ofSeconds(180), () -> w.firstAfter(activeAt) > 0);
                     k = new Kill(TimeUnit.NANOSECONDS.toMillis(activeAt - killAt),
                             TimeUnit.NANOSECONDS.toMillis(w.firstAfter(killAt) - w.lastBefore(killAt)));
                 }
@@ -165,8 +147,7 @@ public final class HdfsFailoverBench {
 
     private static void startControllers(Setup setup, HaCluster ha, List<AutoCloseable> closers) throws Exception {
         if (setup == Setup.PADDOCK_FC_ON_PADDOCK) {
-            int rc = FailoverControllerMain.run(ha.conf(0), new String[] {"-formatZK", "-nonInteractive"},
-                    new ByteArrayInputStream(new byte[0]), System.out, System.err);
+            int rc = ha.formatZk();
             check(rc == 0, "format exit " + rc);
             for (int i = 0; i < 2; i++) {
                 FailoverController fc = FailoverController.start(ha.conf(i));
@@ -180,18 +161,20 @@ public final class HdfsFailoverBench {
         }
     }
 
-    /** {@code haadmin -failover from to}; waits (bounded) while the target's controller is not yet healthy. */
+    /**
+     * {@code haadmin -failover from to} until it succeeds (bounded): a readiness step between kills,
+     * not a measurement. Besides a controller that has not reported health yet, the stock ZKFC's
+     * first transitionToActive on a NameNode restarted within {@code ipc.client.connection.maxidletime}
+     * fails on the IPC connection cached to the old process (EOF); it rejoins 1 s later.
+     */
     private static void failover(HaCluster ha, int from, int to) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        HaCluster.HaAdminResult r;
-        do {
-            r = ha.haadmin("-failover", ha.id(from), ha.id(to));
-            if (r.code() == 0) {
-                return;
+        ProcessEnsemble.await(Duration.ofSeconds(180), () -> {
+            try {
+                return ha.haadmin("-failover", ha.id(from), ha.id(to)).code() == 0;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
-            Thread.sleep(500);
-        } while (System.nanoTime() < deadline);
-        throw new IllegalStateException("haadmin -failover failed: " + r.output());
+        });
     }
 
     /** Undo the test harness's short timeouts: the benchmark runs with Hadoop's defaults. */
@@ -224,7 +207,7 @@ public final class HdfsFailoverBench {
                 .append(" cores, Java ").append(System.getProperty("java.version")).append(", Hadoop 3.4.1.\n\n");
         b.append("Each setup: a fresh MiniQJMHACluster (2 NameNodes, 3 JournalNodes, 1 DataNode) with Hadoop's "
                 + "default failover-controller settings (health check every 1 s, 10 s session), a standalone "
-                + "coordinator (tickTime 2000, forceSync on) in the same JVM, shell fencing. The active NameNode "
+                + "coordinator (tickTime 2000, forceSync on) in its own JVM, shell fencing. The active NameNode "
                 + "is shut down, at a seeded random phase against the health checks, while one HDFS client "
                 + "creates small files through the failover proxy; "
                 + "*failover* = shutdown until the other NameNode is active, *client gap* = last create "
