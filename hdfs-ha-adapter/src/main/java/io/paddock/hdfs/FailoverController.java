@@ -1,5 +1,6 @@
 package io.paddock.hdfs;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.security.PrivilegedExceptionAction;
 import java.time.Instant;
@@ -219,7 +220,7 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         HAServiceProtocol proxy = null;
         try {
             proxy = config.local.getProxy(config.conf, config.newActiveTimeoutMs);
-            HAServiceProtocolHelper.transitionToActive(proxy, requestInfo());
+            transition(proxy, true);
             long ms = millisSince(t0);
             status.transition(new ControllerStatus.Transition(Instant.now(), "ACTIVE", "won the election", true, ms, null));
             status.count("transitions_to_active");
@@ -292,7 +293,8 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         HAServiceProtocol proxy = null;
         try {
             proxy = target.getProxy(config.gracefulFenceConf, config.gracefulFenceTimeoutMs);
-            HAServiceProtocolHelper.transitionToStandby(proxy, requestInfo());
+            // no second attempt here: the previous active is often dead, and fencing must not wait
+            send(proxy, false);
             status.fencing(new ControllerStatus.Fencing(Instant.now(), nnId(target), "graceful (transitionToStandby)",
                     true, millisSince(t0), "stepped down"));
             return true;
@@ -402,7 +404,7 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         HAServiceProtocol proxy = null;
         try {
             proxy = config.local.getProxy(config.conf, config.gracefulFenceTimeoutMs);
-            HAServiceProtocolHelper.transitionToStandby(proxy, requestInfo());
+            transition(proxy, false);
             status.transition(new ControllerStatus.Transition(Instant.now(), "STANDBY", reason, true, millisSince(t0), null));
             status.count("transitions_to_standby");
             return true;
@@ -484,6 +486,29 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
             r.run();
         } catch (Throwable t) {
             LOG.error("controller step failed; continuing", t);
+        }
+    }
+
+    /**
+     * Sends a NameNode transition (idempotent on the NameNode). Hadoop's IPC client caches
+     * connections for {@code ipc.client.connection.maxidletime}; one cached to a NameNode process
+     * that has since restarted fails the next call with EOF before any reply, so that one failure is
+     * answered by sending again on a fresh connection.
+     */
+    private static void transition(HAServiceProtocol proxy, boolean toActive) throws IOException {
+        try {
+            send(proxy, toActive);
+        } catch (EOFException staleConnection) {
+            LOG.info("NameNode connection was stale ({}); sending the transition again", staleConnection.toString());
+            send(proxy, toActive);
+        }
+    }
+
+    private static void send(HAServiceProtocol proxy, boolean toActive) throws IOException {
+        if (toActive) {
+            HAServiceProtocolHelper.transitionToActive(proxy, requestInfo());
+        } else {
+            HAServiceProtocolHelper.transitionToStandby(proxy, requestInfo());
         }
     }
 
