@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -116,9 +117,7 @@ class EnsembleLauncherTest {
                     throw e;
                 }
                 retried = true;
-                while (!zk.getState().isConnected() && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
+                ProcessEnsemble.await(Duration.ofSeconds(60), () -> zk.getState().isConnected());
             }
         }
     }
