@@ -1,6 +1,7 @@
 package io.paddock.coordinator.server;
 
 import io.paddock.coordinator.acl.AuthRegistry;
+import io.paddock.coordinator.env.Disk;
 import io.paddock.coordinator.net.ClientPortServer;
 import io.paddock.coordinator.net.FourLetterWords;
 import io.paddock.coordinator.net.PeerHandshake;
@@ -75,12 +76,12 @@ public final class PaddockServer implements AutoCloseable {
         Path logDir = config.dataLogDir();
         Files.createDirectories(dataDir);
         Files.createDirectories(logDir);
-        DataDirIdentity.stampOrVerify(dataDir, myId, config.clusterId());
+        DataDirIdentity.stampOrVerify(Disk.local(), dataDir, myId, config.clusterId());
         if (!logDir.equals(dataDir)) {
-            DataDirIdentity.stampOrVerify(logDir, myId, config.clusterId());
+            DataDirIdentity.stampOrVerify(Disk.local(), logDir, myId, config.clusterId());
         }
-        SnapshotStore snapshotStore = new SnapshotStore(dataDir.resolve(SNAPSHOT_DIR));
-        this.log = TxnLog.open(logDir.resolve(LOG_DIR), new TxnLogOptions(config.preAllocSizeBytes(), config.forceSync(),
+        SnapshotStore snapshotStore = new SnapshotStore(Disk.local(), dataDir.resolve(SNAPSHOT_DIR));
+        this.log = TxnLog.open(Disk.local(), logDir.resolve(LOG_DIR), new TxnLogOptions(config.preAllocSizeBytes(), config.forceSync(),
                 config.logSegmentBytes(), config.juteMaxBufferBytes() * 2 + 4096));
         try {
             long start = System.nanoTime();
@@ -134,7 +135,7 @@ public final class PaddockServer implements AutoCloseable {
      */
     private void startQuorum(long myId, DataTree tree, SnapshotStore snapshotStore) throws IOException,
             InterruptedException {
-        ZabStateFile epochs = ZabStateFile.open(config.dataDir(), snapshotStore);
+        ZabStateFile epochs = ZabStateFile.open(Disk.local(), config.dataDir(), snapshotStore);
         committer.attach(epochs);
         List<Entry> durable = new ArrayList<>();
         try (CloseableIterator<LogEntry> entries = log.readFrom(tree.lastZxid())) {
