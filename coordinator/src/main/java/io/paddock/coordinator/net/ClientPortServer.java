@@ -14,7 +14,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.paddock.coordinator.server.RequestPipeline;
 import io.paddock.coordinator.wire.ClientFrameDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * The client port: accepts connections (native epoll on Linux), enforces maxClientCnxns per client
  * IP and installs the frame decoder and connection handler on each.
  */
-public final class ClientPortServer implements AutoCloseable {
+final class ClientPortServer implements ClientPort {
     private static final Logger LOG = LoggerFactory.getLogger(ClientPortServer.class);
     /** ZooKeeper's default for connections that never send a ConnectRequest. */
     static final long SESSIONLESS_TIMEOUT_MS = 10_000;
@@ -39,8 +38,9 @@ public final class ClientPortServer implements AutoCloseable {
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private Channel serverChannel;
+    private InetSocketAddress bound;
 
-    public ClientPortServer(int workerThreads) {
+    ClientPortServer(int workerThreads) {
         if (Epoll.isAvailable()) {
             boss = new EpollEventLoopGroup(1);
             workers = new EpollEventLoopGroup(workerThreads);
@@ -56,8 +56,8 @@ public final class ClientPortServer implements AutoCloseable {
      * Binds and starts accepting. {@code maxFrameBytes} bounds one request frame; larger lengths close
      * the connection, as ZooKeeper's "Len error" does.
      */
-    public InetSocketAddress start(InetSocketAddress bindAddress, RequestPipeline pipeline, FourLetterWords words,
-                                   int maxClientCnxns, int maxFrameBytes, int maxBuffer) throws InterruptedException {
+    InetSocketAddress start(InetSocketAddress bindAddress, ClientRequestSink sink, FourLetterWordHandler words,
+                            int maxClientCnxns, int maxFrameBytes, int maxBuffer) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelClass)
@@ -89,16 +89,22 @@ public final class ClientPortServer implements AutoCloseable {
                             return;
                         }
                         ch.pipeline().addLast("frames", new ClientFrameDecoder(maxFrameBytes));
-                        ch.pipeline().addLast("client", new ClientChannelHandler(pipeline, words, maxBuffer,
+                        ch.pipeline().addLast("client", new ClientChannelHandler(sink, words, maxBuffer,
                                 SESSIONLESS_TIMEOUT_MS));
                     }
                 });
         serverChannel = b.bind(bindAddress).sync().channel();
-        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        bound = (InetSocketAddress) serverChannel.localAddress();
         LOG.info("client port listening on {} ({})", bound, Epoll.isAvailable() ? "epoll" : "nio");
         return bound;
     }
 
+    @Override
+    public InetSocketAddress address() {
+        return bound;
+    }
+
+    @Override
     public int openConnections() {
         return open.get();
     }

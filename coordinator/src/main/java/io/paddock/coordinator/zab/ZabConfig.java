@@ -27,7 +27,13 @@ public record ZabConfig(SortedSet<Long> voters, SortedSet<Long> observers, int i
         /** Acknowledge NEWLEADER before the synchronized history is durable. */
         ACK_NEWLEADER_BEFORE_DURABLE,
         /** Never send TRUNC: a follower keeps entries of an abandoned epoch. */
-        SKIP_TRUNC
+        SKIP_TRUNC,
+        /** A follower sends ACKEPOCH before its new acceptedEpoch is durable. */
+        ACK_EPOCH_BEFORE_DURABLE,
+        /** The leader keeps a learner that stopped acknowledging proposals (it still answers pings). */
+        LEADER_KEEPS_SILENT_FOLLOWER,
+        /** A follower whose own log cannot persist keeps following (and its server keeps serving reads). */
+        FOLLOWER_IGNORES_STALLED_LOG
     }
 
     public ZabConfig {

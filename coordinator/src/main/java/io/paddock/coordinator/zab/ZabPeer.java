@@ -31,6 +31,8 @@ public final class ZabPeer {
         boolean synced;
         long ackedZxid;
         long lastHeardTick;
+        /** Tick at which the oldest proposal this learner has not acknowledged was sent, or -1. */
+        long unackedSinceTick = -1;
 
         Learner(boolean observer, long acceptedEpoch, long tick) {
             this.observer = observer;
@@ -93,6 +95,7 @@ public final class ZabPeer {
     private long persistCurrent = -1;
     private List<Entry> commitOut = new ArrayList<>();
     private boolean readyOutstanding;
+    private long readyTakenTick;
     private long outstandingLastZxid = -1;
     private boolean outstandingCurrentEpoch;
 
@@ -220,6 +223,10 @@ public final class ZabPeer {
                 int limit = followerPhase == FollowerPhase.BROADCAST ? config.syncLimitTicks() : config.initLimitTicks();
                 if (tick - lastHeardFromLeader > limit) {
                     lookAgain();
+                } else if (persistenceStalled()) {
+                    // Our own log cannot keep up: we would acknowledge nothing and apply nothing
+                    // while answering pings, and our clients would read a frozen past. Stop following.
+                    lookAgain();
                 } else if (leaderEpoch < 0 && tick - lastResendTick >= config.resendTicks()) {
                     // The chosen leader may still have been LOOKING when our FOLLOWERINFO arrived
                     // (it decides a little later than we did) and dropped it: say it again.
@@ -229,6 +236,21 @@ public final class ZabPeer {
             }
             case LEADING -> leaderTick();
         }
+    }
+
+    /** A Ready has been persisting for longer than syncLimit allows a follower to lag. */
+    private boolean persistenceStalled() {
+        return readyOutstanding && tick - readyTakenTick > config.syncLimitTicks()
+                && config.defect() != ZabConfig.Defect.FOLLOWER_IGNORES_STALLED_LOG;
+    }
+
+    /**
+     * True while a Ready has been outstanding (persisting) for more than syncLimit ticks: whatever
+     * the role, this peer's state is behind what it has promised or been told, and its server should
+     * not answer clients from it.
+     */
+    public boolean stalled() {
+        return persistenceStalled();
     }
 
     /** The link to {@code peer} broke (the simulator's or the network's TCP connection closed). */
@@ -254,8 +276,12 @@ public final class ZabPeer {
         Entry e = new Entry(zxid, payload);
         appendToLog(e);
         for (Map.Entry<Long, Learner> l : learners.entrySet()) {
-            if (l.getValue().syncSent && !l.getValue().observer) {
+            Learner learner = l.getValue();
+            if (learner.syncSent && !learner.observer) {
                 send(new Outbound(l.getKey(), new Message.Proposal(epoch, e)));
+                if (learner.unackedSinceTick < 0) {
+                    learner.unackedSinceTick = tick;
+                }
             }
         }
         return zxid;
@@ -310,6 +336,7 @@ public final class ZabPeer {
         Ready r = new Ready(sendNow, truncateAfter, installSnapshot, installSnapshotZxid, append, persistAccepted,
                 persistCurrent, sendAfterPersist, commitOut);
         readyOutstanding = true;
+        readyTakenTick = tick;
         outstandingLastZxid = lastZxid();
         outstandingCurrentEpoch = persistCurrent >= 0;
         sendNow = new ArrayList<>();
@@ -441,6 +468,10 @@ public final class ZabPeer {
         }
         finalizeIn = -1;
         broadcastVote();
+        if (vote != null && config.isQuorum(Set.of(myId))) {
+            // A one-voter ensemble (a standalone server): no better vote can ever arrive.
+            decide();
+        }
     }
 
     /** Observers never stand for election; they learn the leader from established peers. */
@@ -595,7 +626,12 @@ public final class ZabPeer {
             }
             leaderEpoch = ne.epoch();
             followerPhase = FollowerPhase.SYNC;
-            sendAfterPersist.add(new Outbound(leaderId, new Message.AckEpoch(currentEpoch, lastZxid())));
+            Outbound ackEpoch = new Outbound(leaderId, new Message.AckEpoch(currentEpoch, lastZxid()));
+            if (config.defect() == ZabConfig.Defect.ACK_EPOCH_BEFORE_DURABLE) {
+                sendNow.add(ackEpoch);
+            } else {
+                sendAfterPersist.add(ackEpoch);
+            }
             return;
         }
         if (leaderEpoch < 0) {
@@ -660,6 +696,8 @@ public final class ZabPeer {
         epoch = -1;
         counter = 0;
         ownCurrentEpochDurable = false;
+        // With one voter our own acceptedEpoch is a quorum already.
+        maybeChooseEpoch();
     }
 
     private void leaderStep(long from, Message m) {
@@ -699,6 +737,7 @@ public final class ZabPeer {
         } else if (m instanceof Message.AckNewLeader anl && anl.epoch() == epoch) {
             l.synced = true;
             l.ackedZxid = Math.max(l.ackedZxid, l.historyZxid);
+            l.unackedSinceTick = l.ackedZxid >= lastZxid() ? -1 : tick;
             if (leaderPhase == LeaderPhase.SYNC) {
                 maybeEstablish();
             } else if (leaderPhase == LeaderPhase.BROADCAST) {
@@ -707,6 +746,8 @@ public final class ZabPeer {
         } else if (m instanceof Message.Ack a && a.epoch() == epoch) {
             if (l.synced) {
                 l.ackedZxid = Math.max(l.ackedZxid, a.zxid());
+                // Acks arrive in proposal order: the oldest unacknowledged one is now younger (or none).
+                l.unackedSinceTick = l.ackedZxid >= lastZxid() ? -1 : tick;
                 if (leaderPhase == LeaderPhase.BROADCAST) {
                     maybeCommit();
                 }
@@ -737,6 +778,7 @@ public final class ZabPeer {
         for (long peer : learners.keySet()) {
             sendAfterPersist.add(new Outbound(peer, new Message.NewEpoch(epoch)));
         }
+        maybeStartSync();
     }
 
     private void maybeStartSync() {
@@ -900,6 +942,23 @@ public final class ZabPeer {
         }
     }
 
+    /**
+     * A learner that answers pings but has not acknowledged a proposal for syncLimit ticks (its disk
+     * stalls, or it is far too slow) is no longer in sync: forget it, as ZooKeeper's leader does. It
+     * gets no more pings, times out and synchronizes afresh; meanwhile it does not count toward the
+     * quorum this leader needs to stay leader.
+     */
+    private void dropSilentLearners() {
+        if (config.defect() == ZabConfig.Defect.LEADER_KEEPS_SILENT_FOLLOWER) {
+            return;
+        }
+        learners.entrySet().removeIf(e -> {
+            Learner l = e.getValue();
+            return l.synced && !l.observer && l.unackedSinceTick >= 0
+                    && tick - l.unackedSinceTick > config.syncLimitTicks();
+        });
+    }
+
     private void leaderTick() {
         if (leaderPhase != LeaderPhase.BROADCAST) {
             if (tick - becameLeaderTick > config.initLimitTicks()) {
@@ -913,6 +972,7 @@ public final class ZabPeer {
             }
             return;
         }
+        dropSilentLearners();
         Set<Long> heard = new HashSet<>();
         heard.add(myId);
         for (Map.Entry<Long, Learner> e : learners.entrySet()) {

@@ -1,4 +1,4 @@
-package io.paddock.coordinator.server;
+package io.paddock.coordinator.request;
 
 import io.paddock.coordinator.acl.AclEvaluator;
 import io.paddock.coordinator.acl.AclValidator;
@@ -12,12 +12,12 @@ import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 
 /** Binds the acl package to the request pipeline: credentials in, permission answers out. */
-final class AccessControl {
+public final class AccessControl {
     private final AuthRegistry registry;
     private final AclEvaluator evaluator;
     private final AclValidator validator;
 
-    AccessControl(AuthRegistry registry) {
+    public AccessControl(AuthRegistry registry) {
         this.registry = registry;
         this.evaluator = new AclEvaluator(registry);
         this.validator = new AclValidator(registry);

@@ -1,4 +1,4 @@
-package io.paddock.coordinator.server;
+package io.paddock.coordinator.admin;
 
 import io.paddock.coordinator.tree.DataTree;
 import io.paddock.coordinator.watch.WatchRegistry;

@@ -1,5 +1,8 @@
-package io.paddock.coordinator.server;
+package io.paddock.coordinator.request;
 
+import io.paddock.coordinator.wire.ClientRequest;
+import org.apache.jute.Record;
+import org.apache.zookeeper.proto.ReplyHeader;
 import io.paddock.coordinator.acl.AuthInfo;
 import io.paddock.coordinator.tree.DataTree;
 import io.paddock.coordinator.tree.ZNode;
@@ -40,11 +43,13 @@ import org.apache.zookeeper.proto.SyncResponse;
 import org.apache.zookeeper.proto.WhoAmIResponse;
 
 /**
- * Read-only requests and watch bookkeeping, executed on the request thread against the applied tree.
+ * Read-only requests and watch bookkeeping, executed on the request thread against the applied tree;
+ * also the answer to requests that never reach the tree (malformed, unsupported, ping, sync's reply).
  * Error codes and the point at which a watch is (or is not) registered follow ZooKeeper: a watch is
  * left only by a read that succeeded, except exists, which watches a missing node for its creation.
  */
-final class ReadHandler {
+final class ReadHandler implements Connections.Reader {
+    private static final int PING_XID = -2;
     private static final int READ = 1;
     private static final int ADMIN = 16;
     /** WatcherType values of checkWatches/removeWatches. */
@@ -65,14 +70,47 @@ final class ReadHandler {
     private final DataTree tree;
     private final WatchRegistry watches;
     private final AccessControl access;
+    private final Connections connections;
+    private final java.util.concurrent.Executor watchRegistration;
 
-    ReadHandler(DataTree tree, WatchRegistry watches, AccessControl access) {
+    ReadHandler(DataTree tree, WatchRegistry watches, AccessControl access, Connections connections,
+                java.util.concurrent.Executor watchRegistration) {
         this.tree = tree;
         this.watches = watches;
         this.access = access;
+        this.connections = connections;
+        this.watchRegistration = watchRegistration;
     }
 
-    Reply execute(WatchSink conn, long sessionId, AuthInfo auth, int op, Object request) {
+    /** Leaves a read's watch: at once, atomically with the read (except for a planted defect). */
+    private void watch(WatchSink conn, String path, WatchKind kind) {
+        watchRegistration.execute(() -> watches.add(conn, path, kind));
+    }
+
+    @Override
+    public void answer(ConnectionState st, ConnectionState.InFlight f) {
+        ClientRequest req = f.request;
+        long zxid = tree.lastZxid();
+        if (req instanceof ClientRequest.Unsupported) {
+            connections.send(st, new ReplyHeader(f.xid(), -1, ErrorCode.UNIMPLEMENTED), null);
+            connections.drop(st, "unimplemented opcode " + f.op());
+        } else if (req instanceof ClientRequest.Ping) {
+            connections.send(st, new ReplyHeader(PING_XID, zxid, 0), null);
+        } else if (req instanceof ClientRequest.Sync s) {
+            connections.send(st, new ReplyHeader(f.xid(), zxid, 0), new SyncResponse(s.path()));
+        } else if (req instanceof ClientRequest.MultiRead m) {
+            connections.sendMulti(st, new ReplyHeader(f.xid(), zxid, 0), multiRead(st.conn, st.auth, m.ops()));
+        } else if (req instanceof ClientRequest.Read r) {
+            Reply reply = execute(st.conn, st.sessionId, st.auth, r.op(), r.body());
+            // Every reply echoes the request's xid (SetWatches included: 3.9 clients number it normally).
+            connections.send(st, new ReplyHeader(f.xid(), zxid, reply.err()), reply.body());
+        } else {
+            // Malformed, or a write/auth whose body could not be decoded: ZooKeeper keeps the session.
+            connections.send(st, new ReplyHeader(f.xid(), zxid, ErrorCode.MARSHALLING_ERROR), null);
+        }
+    }
+
+    Reply execute(WatchSink conn, long sessionId, AuthInfo auth, int op, Record request) {
         switch (op) {
             case OpCode.EXISTS: {
                 ExistsRequest r = (ExistsRequest) request;
@@ -85,7 +123,7 @@ final class ReadHandler {
                     return Reply.error(ErrorCode.NO_AUTH);
                 }
                 if (r.getWatch()) {
-                    watches.add(conn, r.getPath(), WatchKind.DATA);
+                    watch(conn, r.getPath(), WatchKind.DATA);
                 }
                 return node == null ? Reply.error(ErrorCode.NO_NODE) : new Reply(0, new ExistsResponse(node.stat()));
             }
@@ -151,8 +189,6 @@ final class ReadHandler {
                 }
                 return new Reply(0, new GetEphemeralsResponse(out));
             }
-            case OpCode.SYNC:
-                return new Reply(0, new SyncResponse(((SyncRequest) request).getPath()));
             case OpCode.SET_WATCHES: {
                 SetWatches r = (SetWatches) request;
                 setWatches(conn, r.getRelativeZxid(), r.getDataWatches(), r.getExistWatches(), r.getChildWatches(),
@@ -206,7 +242,7 @@ final class ReadHandler {
             return ErrorCode.NO_AUTH;
         }
         if (watch) {
-            watches.add(conn, path, WatchKind.CHILD);
+            watch(conn, path, WatchKind.CHILD);
         }
         return 0;
     }
@@ -220,18 +256,13 @@ final class ReadHandler {
             return Reply.error(ErrorCode.NO_AUTH);
         }
         if (r.getWatch()) {
-            watches.add(conn, r.getPath(), WatchKind.DATA);
+            watch(conn, r.getPath(), WatchKind.DATA);
         }
         return new Reply(0, new GetDataResponse(node.data(), node.stat()));
     }
 
-    /** Results of a multiRead, or null when it holds a write (the whole request is then undecodable). */
-    List<MultiCodec.Result> multiRead(WatchSink conn, AuthInfo auth, List<MultiOp> ops) {
-        for (MultiOp op : ops) {
-            if (op.type() != OpCode.GET_DATA && op.type() != OpCode.GET_CHILDREN) {
-                return null;
-            }
-        }
+    /** Results of a multiRead (the decoder admitted only getData and getChildren). */
+    private List<MultiCodec.Result> multiRead(WatchSink conn, AuthInfo auth, List<MultiOp> ops) {
         List<MultiCodec.Result> results = new ArrayList<>(ops.size());
         for (MultiOp op : ops) {
             // Watch flags inside a multiRead are ignored, as in ZooKeeper.

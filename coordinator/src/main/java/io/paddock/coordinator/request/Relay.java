@@ -1,5 +1,7 @@
-package io.paddock.coordinator.server;
+package io.paddock.coordinator.request;
 
+import io.paddock.coordinator.wire.ClientRequest;
+import io.paddock.coordinator.wire.RequestDecoder;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.paddock.coordinator.wire.Jute;
@@ -20,18 +22,17 @@ import org.apache.zookeeper.data.Id;
 /**
  * What servers say to each other outside Zab, carried in {@link Message.Relay} frames: a learner
  * forwards its clients' writes and session operations to the leader (only the leader prepares
- * txns), relays the sessions it has seen alive, and asks for a sync point. Decoding is bounded like
- * every peer input: a malformed relay is an IOException, never a crash.
+ * txns), relays the sessions it has seen alive, asks for a sync point and has the leader validate a
+ * session re-attach. Decoding is bounded like every peer input: a malformed relay is an
+ * IOException, never a crash.
  */
 sealed interface Relay {
     /** A client asked this learner for a new session; the learner chose its id and password. */
     record CreateSession(long sessionId, int timeoutMs, byte[] password) implements Relay {}
 
-    /**
-     * A client write (or closeSession) for the leader to prepare, with the connection's credentials.
-     * {@code body} is the request record, a {@code List<MultiOp>} for multi, or null.
-     */
-    record Request(long sessionId, int xid, int op, String clientAddress, List<Id> ids, Object body) implements Relay {}
+    /** A client write (or closeSession) for the leader to prepare, with the connection's credentials. */
+    record Request(long sessionId, String clientAddress, List<Id> ids, ClientRequest.TxnRequest request)
+            implements Relay {}
 
     /** Learner to leader: a client's sync; answered by {@link SyncPoint}. */
     record Sync(long sessionId, int xid) implements Relay {}
@@ -42,11 +43,25 @@ sealed interface Relay {
     /** Learner to leader: sessions with client activity since the last touch. */
     record Touch(long[] sessionIds) implements Relay {}
 
+    /**
+     * Learner to leader: a client re-attaches session {@code sessionId} here with this password and
+     * timeout; only the leader knows whether the session is still alive.
+     */
+    record Reattach(long sessionId, byte[] password, int timeoutMs, long requestId) implements Relay {}
+
+    /**
+     * Leader to learner: whether the re-attach may proceed, and the zxid the learner must have applied
+     * before answering the client (so the session's creation, and everything it saw, is applied there).
+     */
+    record ReattachAnswer(long sessionId, long requestId, boolean valid, long zxid) implements Relay {}
+
     byte CREATE_SESSION = 1;
     byte REQUEST = 2;
     byte SYNC = 3;
     byte SYNC_POINT = 4;
     byte TOUCH = 5;
+    byte REATTACH = 6;
+    byte REATTACH_ANSWER = 7;
     int MAX_IDS = 64;
 
     static Message.Relay wrap(Relay r) {
@@ -61,19 +76,17 @@ sealed interface Relay {
             } else if (r instanceof Request q) {
                 out.writeByte(REQUEST, "type");
                 out.writeLong(q.sessionId(), "sessionId");
-                out.writeInt(q.xid(), "xid");
-                out.writeInt(q.op(), "op");
+                out.writeInt(q.request().xid(), "xid");
+                out.writeInt(q.request().op(), "op");
                 out.writeString(q.clientAddress(), "clientAddress");
                 out.writeInt(q.ids().size(), "ids");
                 for (Id id : q.ids()) {
                     id.serialize(out, "id");
                 }
-                if (q.op() == OpCode.MULTI) {
-                    @SuppressWarnings("unchecked")
-                    List<MultiOp> ops = (List<MultiOp>) q.body();
-                    MultiCodec.write(out, ops);
-                } else if (q.body() != null) {
-                    ((Record) q.body()).serialize(out, "request");
+                if (q.request() instanceof ClientRequest.Multi m) {
+                    MultiCodec.write(out, m.ops());
+                } else if (q.request() instanceof ClientRequest.Write w) {
+                    w.body().serialize(out, "request");
                 }
             } else if (r instanceof Sync s) {
                 out.writeByte(SYNC, "type");
@@ -90,6 +103,18 @@ sealed interface Relay {
                 for (long id : t.sessionIds()) {
                     out.writeLong(id, "sessionId");
                 }
+            } else if (r instanceof Reattach a) {
+                out.writeByte(REATTACH, "type");
+                out.writeLong(a.sessionId(), "sessionId");
+                out.writeBuffer(a.password(), "password");
+                out.writeInt(a.timeoutMs(), "timeout");
+                out.writeLong(a.requestId(), "requestId");
+            } else if (r instanceof ReattachAnswer a) {
+                out.writeByte(REATTACH_ANSWER, "type");
+                out.writeLong(a.sessionId(), "sessionId");
+                out.writeLong(a.requestId(), "requestId");
+                out.writeBool(a.valid(), "valid");
+                out.writeLong(a.zxid(), "zxid");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -122,6 +147,10 @@ sealed interface Relay {
                     }
                     yield new Touch(ids);
                 }
+                case REATTACH -> new Reattach(in.readLong("sessionId"), in.readBuffer("password"),
+                        in.readInt("timeout"), in.readLong("requestId"));
+                case REATTACH_ANSWER -> new ReattachAnswer(in.readLong("sessionId"), in.readLong("requestId"),
+                        in.readBool("valid"), in.readLong("zxid"));
                 default -> throw new IOException("unknown relay type " + type);
             };
         } catch (RuntimeException e) {
@@ -146,18 +175,6 @@ sealed interface Relay {
         for (int i = 0; i < n; i++) {
             ids.add(Jute.read(in, new Id()));
         }
-        Object body;
-        if (op == OpCode.MULTI) {
-            body = MultiCodec.read(in);
-        } else if (OpCode.isWrite(op)) {
-            Record record = RequestRecords.forOpcode(op);
-            if (record != null) {
-                record.deserialize(in, "request");
-            }
-            body = record;
-        } else {
-            throw new IOException("relayed request with non-write opcode " + op);
-        }
-        return new Request(sessionId, xid, op, clientAddress, List.copyOf(ids), body);
+        return new Request(sessionId, clientAddress, List.copyOf(ids), RequestDecoder.decodeTxnBody(in, xid, op));
     }
 }

@@ -1,4 +1,4 @@
-package io.paddock.coordinator.server;
+package io.paddock.coordinator.request;
 
 import io.paddock.coordinator.wire.OpCode;
 

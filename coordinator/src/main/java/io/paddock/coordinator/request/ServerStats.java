@@ -1,4 +1,4 @@
-package io.paddock.coordinator.server;
+package io.paddock.coordinator.request;
 
 /** Counters for srvr/stat/mntr. Written on the request thread only; read there via inspect(). */
 final class ServerStats {

@@ -1,4 +1,4 @@
-package io.paddock.coordinator.server;
+package io.paddock.coordinator.net;
 
 import io.paddock.coordinator.watch.WatchSink;
 import io.paddock.coordinator.wire.MultiCodec;
@@ -8,8 +8,8 @@ import org.apache.zookeeper.proto.ConnectResponse;
 import org.apache.zookeeper.proto.ReplyHeader;
 
 /**
- * What the request pipeline can do with a client connection. Implemented by the network layer;
- * every method is safe to call from the pipeline thread and never blocks it.
+ * What the request path can do with a client connection. Implemented by the network layer (and by
+ * the simulator's clients); every method is safe to call from the request thread and never blocks.
  */
 public interface ClientConnection extends WatchSink {
     void sendConnectResponse(ConnectResponse response, boolean closeAfter);

@@ -1,10 +1,14 @@
-package io.paddock.coordinator.server;
+package io.paddock.coordinator.request;
 
 import io.paddock.coordinator.acl.AuthInfo;
+import io.paddock.coordinator.net.ClientConnection;
+import io.paddock.coordinator.wire.ClientRequest;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Pipeline-thread state of one client connection: its session, credentials and the requests not
+ * Request-thread state of one client connection: its session, credentials and the requests not
  * yet answered, in arrival order. Replies leave strictly in that order (the client checks xids).
  */
 final class ConnectionState {
@@ -14,8 +18,11 @@ final class ConnectionState {
     int timeoutMs;
     AuthInfo auth;
     boolean closing;
-    /** Until its createSession txn applies, a new session's requests wait here (ZooKeeper stops reading). */
-    java.util.List<Runnable> parkedUntilSession;
+    /**
+     * Until the session is established here (its createSession applied, or a re-attach confirmed by
+     * the leader), requests wait in this list, as ZooKeeper stops reading; null once established.
+     */
+    List<ClientRequest> parked;
     boolean fourLetterWord;
     String lastOp = "NA";
     int lastCxid = -1;
@@ -38,21 +45,36 @@ final class ConnectionState {
         this.auth = auth;
     }
 
+    boolean established() {
+        return sessionId != 0 && parked == null;
+    }
+
+    void park() {
+        if (parked == null) {
+            parked = new ArrayList<>();
+        }
+    }
+
     /** A request waiting for its turn: a read behind earlier writes, or a write awaiting its txn. */
     static final class InFlight {
-        final int xid;
-        final int op;
-        final Object request;
+        final ClientRequest request;
         final long receivedMs;
-        long zxid = -1;
+        /** Set for requests answered through a txn or a sync; reads are answered when they reach the head. */
+        boolean awaitsCompletion;
         boolean done;
         Runnable reply;
 
-        InFlight(int xid, int op, Object request, long receivedMs) {
-            this.xid = xid;
-            this.op = op;
+        InFlight(ClientRequest request, long receivedMs) {
             this.request = request;
             this.receivedMs = receivedMs;
+        }
+
+        int xid() {
+            return request.xid();
+        }
+
+        int op() {
+            return request.op();
         }
     }
 

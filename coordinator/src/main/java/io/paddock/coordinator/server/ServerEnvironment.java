@@ -1,0 +1,24 @@
+package io.paddock.coordinator.server;
+
+import io.paddock.coordinator.env.Clock;
+import io.paddock.coordinator.env.Defect;
+import io.paddock.coordinator.env.Disk;
+import io.paddock.coordinator.env.Entropy;
+import io.paddock.coordinator.env.Scheduler;
+import io.paddock.coordinator.net.Network;
+import io.paddock.coordinator.zab.ZabConfig;
+
+/**
+ * Everything nondeterministic a server uses, injected: clocks, randomness, threads, files and the
+ * network. {@link #production()} binds the real ones; the whole-server simulator binds simulated
+ * ones, so the same server code runs in both. The defects are deliberately broken variants for the
+ * simulator to catch ({@code NONE} in production).
+ */
+public record ServerEnvironment(Clock clock, Entropy entropy, Scheduler scheduler, Disk disk, Network network,
+                                Defect defect, ZabConfig.Defect zabDefect) {
+
+    public static ServerEnvironment production() {
+        return new ServerEnvironment(Clock.system(), Entropy.secure(), Scheduler.threads(), Disk.local(),
+                Network.netty(), Defect.NONE, ZabConfig.Defect.NONE);
+    }
+}
