@@ -44,10 +44,12 @@ final class Applier {
     private final AppliedWaits appliedWaits;
     private final ServerStats stats;
     private final Consumer<DataTree> afterApply;
+    private final ApplyObserver observer;
 
     Applier(DataTree tree, Preparer preparer, WatchRegistry watches, Connections connections, Sessions sessions,
             LeaderWrites leader, LearnerForwarding learner, AppliedWaits appliedWaits, ServerStats stats,
-            Consumer<DataTree> afterApply) {
+            Consumer<DataTree> afterApply, ApplyObserver observer) {
+        this.observer = observer;
         this.tree = tree;
         this.preparer = preparer;
         this.watches = watches;
@@ -70,6 +72,7 @@ final class Applier {
         ApplyResult result = tree.apply(zxid, entry);
         preparer.applied(zxid);
         stats.txnsApplied++;
+        observer.applied(zxid, entry, tree.digest());
         for (WatchTrigger t : result.triggers()) {
             watches.trigger(t.path(), t.type(), zxid);
         }
@@ -105,6 +108,7 @@ final class Applier {
         }
         preparer.reset();
         sessions.armAll(true);
+        observer.installed(zxid, tree.digest());
     }
 
     private void reply(ConnectionState st, ConnectionState.InFlight f, long zxid, Txn txn, ApplyResult r) {

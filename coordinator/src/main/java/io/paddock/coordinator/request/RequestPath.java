@@ -67,6 +67,7 @@ public final class RequestPath implements ClientRequestSink, Replication.Host {
     private final Sessions sessions;
     private final Applier applier;
     private final Defect defect;
+    private final ApplyObserver observer;
     private final List<Cancellable> timers = new ArrayList<>();
     /** Leader: relayed requests that arrived before it served; run once it does (same generation). */
     private final List<Runnable> deferred = new ArrayList<>();
@@ -75,7 +76,7 @@ public final class RequestPath implements ClientRequestSink, Replication.Host {
 
     public RequestPath(Settings settings, DataTree tree, AccessControl access, Replication replication,
                        SerialExecutor thread, Clock clock, Entropy entropy, long sessionIdServer,
-                       Consumer<DataTree> afterApply, Defect defect) {
+                       Consumer<DataTree> afterApply, ApplyObserver observer, Defect defect) {
         this.settings = settings;
         this.tree = tree;
         this.access = access;
@@ -83,6 +84,7 @@ public final class RequestPath implements ClientRequestSink, Replication.Host {
         this.thread = thread;
         this.clock = clock;
         this.defect = defect;
+        this.observer = observer;
         Preparer preparer = new Preparer(tree, settings.extendedTypesEnabled());
         this.connections = new Connections(watches, stats, clock, settings.globalOutstandingLimit());
         // The planted WATCH_AFTER_READ defect registers read watches in a later task, so a change
@@ -98,12 +100,15 @@ public final class RequestPath implements ClientRequestSink, Replication.Host {
                 tree, connections, replication, leader, learner, appliedWaits, stats, defect);
         sessions.onEstablished(this::established);
         this.applier = new Applier(tree, preparer, watches, connections, sessions, leader, learner, appliedWaits,
-                stats, afterApply);
+                stats, afterApply, observer);
     }
 
     /** Starts the session, container and touch timers; recovered sessions get a full timeout from now. */
     public void start() {
-        thread.execute(() -> sessions.armAll(false));
+        thread.execute(() -> {
+            sessions.armAll(false);
+            observer.installed(tree.lastZxid(), tree.digest());
+        });
         // Deadlines fall on tick boundaries (expiry buckets); checking ten times per tick keeps a
         // session from outliving its bucket by up to another tick, for the cost of a map peek.
         timers.add(thread.scheduleRepeating(() -> {

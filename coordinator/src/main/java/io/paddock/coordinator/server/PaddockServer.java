@@ -62,6 +62,7 @@ public final class PaddockServer implements AutoCloseable {
     private PeerLinks links;
     private ClientPort clientPort;
     private volatile boolean failed;
+    private volatile Throwable failure;
     private volatile boolean closed;
 
     private PaddockServer(ServerConfig config, QuorumConfig quorumConfig, ServerEnvironment env) {
@@ -150,7 +151,7 @@ public final class PaddockServer implements AutoCloseable {
                 config.containerCheckIntervalMs(), config.containerMaxPerMinute(), maxEntryBytes()), tree,
                 new AccessControl(new AuthRegistry(config.superDigest().orElse(null))), driver, requestThread, clock,
                 env.entropy(), quorumConfig.isStandalone() ? STANDALONE_SESSION_SERVER_ID : myId,
-                snapshots::txnApplied, env.defect());
+                snapshots::txnApplied, env.observer(), env.defect());
         path[0] = requests;
         // Keep about two snapshots' worth of entries in memory for DIFF syncs; older ones are in
         // the snapshot a far-behind learner gets instead.
@@ -166,7 +167,7 @@ public final class PaddockServer implements AutoCloseable {
         links = quorumConfig.isStandalone() ? null : openPeerLinks();
         driver.attach(requests, links);
         requests.start();
-        driver.start(QuorumTiming.zabTickMs(config.tickTimeMs()));
+        driver.start(QuorumTiming.zabTickMs(config.tickTimeMs()), clock);
 
         InetSocketAddress clientBind = quorumConfig.self().flatMap(QuorumPeerSpec::clientAddress)
                 .map(a -> new InetSocketAddress(a.getHostString(), a.getPort())).orElse(config.clientBindAddress());
@@ -215,6 +216,7 @@ public final class PaddockServer implements AutoCloseable {
             return;
         }
         failed = true;
+        failure = t;
         LOG.error("fatal error; the server stops and must be restarted (it recovers from its log)", t);
         // close() waits for the server's threads, so it cannot run on one of them
         env.scheduler().serial("paddock-fatal-stop", e -> LOG.error("error while stopping", e)).execute(this::close);
@@ -238,6 +240,11 @@ public final class PaddockServer implements AutoCloseable {
     /** Leading or synchronized with an established leader, and caught up (standalone included). */
     public boolean serving() {
         return driver != null && driver.servingNow();
+    }
+
+    /** The id of the leader this server leads or follows, or -1 (as last seen on the request thread). */
+    public long leaderId() {
+        return driver == null ? -1 : driver.publishedLeader();
     }
 
     /** leader, follower, observer, looking, or standalone. */
@@ -270,6 +277,11 @@ public final class PaddockServer implements AutoCloseable {
 
     public boolean failed() {
         return failed;
+    }
+
+    /** What stopped a failed server, or null. */
+    public Throwable failure() {
+        return failure;
     }
 
     long uptimeMs() {

@@ -43,6 +43,11 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
     private boolean lastStalled;
     private long generation;
     private volatile Role publishedRole = Role.LOOKING;
+    private volatile long publishedLeader = -1;
+    private io.paddock.coordinator.env.Clock clock;
+    private long tickNanos;
+    private long ticksDone;
+    private long tickOrigin;
     private volatile boolean publishedServing;
     private volatile boolean stopped;
     private final java.util.concurrent.CompletableFuture<Void> firstServing = new java.util.concurrent.CompletableFuture<>();
@@ -61,10 +66,22 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
         this.links = l;
     }
 
-    /** Starts ticking ({@code tickMillis} per zab tick) and runs the first Ready. */
-    void start(long tickMillis) {
+    /**
+     * Starts ticking ({@code tickMillis} per zab tick) and runs the first Ready. Ticks follow the
+     * clock: after a stall of the request thread (a GC pause) the missed ticks are fed at once, so the
+     * peer's timeouts measure real time, not how often the timer managed to run.
+     */
+    void start(long tickMillis, io.paddock.coordinator.env.Clock c) {
+        this.clock = c;
+        this.tickNanos = tickMillis * 1_000_000L;
+        this.tickOrigin = c.monotonicNanos();
         thread.scheduleRepeating(this::tick, tickMillis);
         thread.execute(this::pump);
+    }
+
+    /** The leader as last seen on the request thread, for other threads. */
+    long publishedLeader() {
+        return publishedLeader;
     }
 
     ZabPeer peer() {
@@ -161,8 +178,16 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
 
     // ------------------------------------------------------------------ inputs
 
+    /** At most this many missed ticks are fed at once (a longer stall just looks like this long). */
+    private static final long MAX_CATCH_UP_TICKS = 1000;
+
     private void tick() {
-        peer.tick();
+        long due = (clock.monotonicNanos() - tickOrigin) / tickNanos;
+        long missed = Math.max(1, Math.min(MAX_CATCH_UP_TICKS, due - ticksDone));
+        for (long i = 0; i < missed; i++) {
+            peer.tick();
+        }
+        ticksDone = Math.max(ticksDone + missed, due);
         pump();
     }
 
@@ -285,6 +310,7 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
             lastLeader = leader;
             lastEpoch = epoch;
             publishedRole = role;
+            publishedLeader = leader;
             servingThreshold = -1;
         }
         if (stalled != lastStalled) {

@@ -6,6 +6,7 @@ import io.paddock.coordinator.env.Disk;
 import io.paddock.coordinator.env.Entropy;
 import io.paddock.coordinator.env.Scheduler;
 import io.paddock.coordinator.net.Network;
+import io.paddock.coordinator.request.ApplyObserver;
 import io.paddock.coordinator.zab.ZabConfig;
 
 /**
@@ -15,10 +16,10 @@ import io.paddock.coordinator.zab.ZabConfig;
  * simulator to catch ({@code NONE} in production).
  */
 public record ServerEnvironment(Clock clock, Entropy entropy, Scheduler scheduler, Disk disk, Network network,
-                                Defect defect, ZabConfig.Defect zabDefect) {
+                                ApplyObserver observer, Defect defect, ZabConfig.Defect zabDefect) {
 
     public static ServerEnvironment production() {
         return new ServerEnvironment(Clock.system(), Entropy.secure(), Scheduler.threads(), Disk.local(),
-                Network.netty(), Defect.NONE, ZabConfig.Defect.NONE);
+                Network.netty(), ApplyObserver.NONE, Defect.NONE, ZabConfig.Defect.NONE);
     }
 }

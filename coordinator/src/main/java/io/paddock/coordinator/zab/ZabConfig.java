@@ -30,7 +30,10 @@ public record ZabConfig(SortedSet<Long> voters, SortedSet<Long> observers, int i
         SKIP_TRUNC,
         /** A follower sends ACKEPOCH before its new acceptedEpoch is durable. */
         ACK_EPOCH_BEFORE_DURABLE,
-        /** The leader keeps a learner that stopped acknowledging proposals (it still answers pings). */
+        /**
+         * The leader keeps a learner that stopped acknowledging (or answering at all) and goes on
+         * counting it toward its quorum, so it never steps down for want of one.
+         */
         LEADER_KEEPS_SILENT_FOLLOWER,
         /** A follower whose own log cannot persist keeps following (and its server keeps serving reads). */
         FOLLOWER_IGNORES_STALLED_LOG

@@ -977,15 +977,23 @@ public final class ZabPeer {
         heard.add(myId);
         for (Map.Entry<Long, Learner> e : learners.entrySet()) {
             Learner l = e.getValue();
-            if (l.synced && tick - l.lastHeardTick <= config.syncLimitTicks()) {
+            boolean recent = tick - l.lastHeardTick <= config.syncLimitTicks()
+                    || config.defect() == ZabConfig.Defect.LEADER_KEEPS_SILENT_FOLLOWER;
+            if (l.synced && recent) {
                 heard.add(e.getKey());
-            }
-            if (l.syncSent) {
-                send(new Outbound(e.getKey(), new Message.Ping(epoch, committed)));
             }
         }
         if (!config.isQuorum(heard)) {
+            // Decide before pinging: a last round of pings from a leader that has just lost its
+            // quorum would keep its learners serving for another syncLimit (found by the
+            // whole-server simulator, seed 139).
             lookAgain();
+            return;
+        }
+        for (Map.Entry<Long, Learner> e : learners.entrySet()) {
+            if (e.getValue().syncSent) {
+                send(new Outbound(e.getKey(), new Message.Ping(epoch, committed)));
+            }
         }
     }
 }

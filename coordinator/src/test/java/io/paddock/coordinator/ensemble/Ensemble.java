@@ -33,19 +33,32 @@ final class Ensemble implements AutoCloseable {
         this.observers = observers;
         int n = voters + observers;
         this.servers = new PaddockServer[n + 1];
+        int[] ports = freePorts(3 * n);
         for (long id = 1; id <= n; id++) {
-            int quorumPort = freePort();
-            int electionPort = freePort();
-            int clientPort = freePort();
+            int quorumPort = ports[(int) (3 * (id - 1))];
+            int electionPort = ports[(int) (3 * (id - 1) + 1)];
+            int clientPort = ports[(int) (3 * (id - 1) + 2)];
             clientPorts.put(id, clientPort);
             serverLines.put(id, "127.0.0.1:" + quorumPort + ":" + electionPort
                     + (id > voters ? ":observer" : ":participant") + ";127.0.0.1:" + clientPort);
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /** {@code n} distinct free ports: every probe socket stays bound until all are chosen. */
+    static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
         }
     }
 
