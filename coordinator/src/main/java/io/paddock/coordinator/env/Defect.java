@@ -9,8 +9,6 @@ public enum Defect {
     NONE,
     /** A follower accepts a session re-attach from its own (possibly lagging) state instead of asking the leader. */
     REATTACH_FROM_LOCAL_STATE,
-    /** A server accepts a client that has seen a later zxid than the server has applied. */
-    IGNORE_LAST_ZXID_SEEN,
     /** A read registers its watch after answering, so a change in between is missed. */
     WATCH_AFTER_READ
 }

@@ -76,7 +76,9 @@ final class Sessions {
             connections.drop(st, "not serving clients while " + replication.roleName());
             return;
         }
-        if (req.getLastZxidSeen() > tree.lastZxid() && defect != Defect.IGNORE_LAST_ZXID_SEEN) {
+        // Defence in depth: a re-attach on a learner waits for the leader's zxid anyway, and a new
+        // session is answered only after its createSession applied here.
+        if (req.getLastZxidSeen() > tree.lastZxid()) {
             connections.drop(st, "client has seen zxid 0x" + Long.toHexString(req.getLastZxidSeen())
                     + " but our last zxid is 0x" + Long.toHexString(tree.lastZxid()));
             return;

@@ -25,6 +25,8 @@ public final class ZabPeer {
         final boolean observer;
         long acceptedEpoch;
         boolean ackedEpoch;
+        /** Acknowledged our epoch without promising it (it had promised it before): synced, not counted. */
+        boolean uncountedAck;
         long historyEpoch;
         long historyZxid;
         boolean syncSent;
@@ -51,6 +53,11 @@ public final class ZabPeer {
 
     // durable state, as of the last Ready (mirrors what the driver persisted or is persisting)
     private long acceptedEpoch;
+    /**
+     * The peer our acceptedEpoch was promised to (the leader whose NEWEPOCH we acknowledged, or we
+     * ourselves as the leader that chose it); -1 when unknown (after a restart). Not durable.
+     */
+    private long acceptedEpochOwner = -1;
     private long currentEpoch;
     private final ArrayList<Entry> log = new ArrayList<>();
     private long logBase;
@@ -621,12 +628,19 @@ public final class ZabPeer {
                 lookAgain();
                 return;
             }
+            // An epoch is promised to one leader only: two leaders that chose the same epoch (one
+            // from stale FOLLOWERINFOs) must not both count us toward their discovery quorum. A
+            // NEWEPOCH equal to an epoch we accepted from someone else (or cannot remember from whom,
+            // after a restart) gets an ack the leader does not count, as ZooKeeper's -1 ack.
+            boolean counted = ne.epoch() > acceptedEpoch || acceptedEpochOwner == leaderId;
             if (ne.epoch() > acceptedEpoch) {
                 setAcceptedEpoch(ne.epoch());
+                acceptedEpochOwner = leaderId;
             }
             leaderEpoch = ne.epoch();
             followerPhase = FollowerPhase.SYNC;
-            Outbound ackEpoch = new Outbound(leaderId, new Message.AckEpoch(currentEpoch, lastZxid()));
+            Outbound ackEpoch = new Outbound(leaderId,
+                    new Message.AckEpoch(counted ? currentEpoch : Message.AckEpoch.UNCOUNTED, lastZxid()));
             if (config.defect() == ZabConfig.Defect.ACK_EPOCH_BEFORE_DURABLE) {
                 sendNow.add(ackEpoch);
             } else {
@@ -711,6 +725,13 @@ public final class ZabPeer {
                 // LOOKING notification first, on the same ordered link) nor disconnected.
                 return;
             }
+            if (leaderPhase != LeaderPhase.DISCOVERY && fi.acceptedEpoch() > epoch) {
+                // It accepted a later epoch (in a round that never established) and can never follow
+                // ours: left alone it would be shut out until the next election. Step down so that
+                // the next leader's epoch counts it (found by the simulator with aimed crashes).
+                lookAgain();
+                return;
+            }
             l = new Learner(fi.observer() || config.observers().contains(from), fi.acceptedEpoch(), tick);
             learners.put(from, l);
             if (leaderPhase == LeaderPhase.DISCOVERY) {
@@ -721,9 +742,17 @@ public final class ZabPeer {
         } else if (l == null) {
             return;
         } else if (m instanceof Message.AckEpoch ae) {
+            l.historyZxid = ae.lastZxid();
+            if (ae.currentEpoch() == Message.AckEpoch.UNCOUNTED) {
+                // synchronized like any learner, but not part of the discovery quorum
+                l.uncountedAck = true;
+                if (leaderPhase == LeaderPhase.SYNC || leaderPhase == LeaderPhase.BROADCAST) {
+                    syncLearner(from, l);
+                }
+                return;
+            }
             l.ackedEpoch = true;
             l.historyEpoch = ae.currentEpoch();
-            l.historyZxid = ae.lastZxid();
             if (!l.observer && compareHistory(ae.currentEpoch(), ae.lastZxid()) > 0) {
                 // Someone has a longer history: this peer must not lead (Zab's discovery check).
                 lookAgain();
@@ -774,6 +803,7 @@ public final class ZabPeer {
         }
         epoch = max + 1;
         setAcceptedEpoch(epoch);
+        acceptedEpochOwner = myId;
         leaderPhase = LeaderPhase.EPOCH_ACKS;
         for (long peer : learners.keySet()) {
             sendAfterPersist.add(new Outbound(peer, new Message.NewEpoch(epoch)));
@@ -796,7 +826,7 @@ public final class ZabPeer {
         setCurrentEpoch(epoch);
         leaderPhase = LeaderPhase.SYNC;
         for (Map.Entry<Long, Learner> e : learners.entrySet()) {
-            if (e.getValue().ackedEpoch) {
+            if (e.getValue().ackedEpoch || e.getValue().uncountedAck) {
                 syncLearner(e.getKey(), e.getValue());
             }
         }

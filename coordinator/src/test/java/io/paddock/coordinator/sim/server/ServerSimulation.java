@@ -62,11 +62,13 @@ final class ServerSimulation {
 
     /** Probability per fault step (every 50 ms of the faulty phase) of each fault. */
     record FaultMix(double crash, double cut, double blackhole, double slowHost, double slowDisk, double stallDisk,
-                    double failSync, double diskFull, double pause, double clientMove, double clientClose) {
+                    double failSync, double diskFull, double pause, double clientMove, double clientClose,
+                    double crashInSync) {
         static FaultMix swarm(java.util.SplittableRandom r) {
             // each fault is off in about a third of the seeds, so rare combinations get room
             return new FaultMix(pick(r, 0.02), pick(r, 0.02), pick(r, 0.015), pick(r, 0.01), pick(r, 0.01),
-                    pick(r, 0.012), pick(r, 0.004), pick(r, 0.003), pick(r, 0.01), pick(r, 0.03), pick(r, 0.004));
+                    pick(r, 0.012), pick(r, 0.004), pick(r, 0.003), pick(r, 0.01), pick(r, 0.03), pick(r, 0.004),
+                    pick(r, 0.004));
         }
 
         private static double pick(java.util.SplittableRandom r, double max) {
@@ -109,6 +111,13 @@ final class ServerSimulation {
         this.network = new SimNetwork(loop, hosts);
         for (long id : ids) {
             configs.put(id, config(id));
+            hosts.get(id).disk.crashHost = () -> {
+                if (faulty && servers.containsKey(id)) {
+                    record("s" + id + " crashes in the middle of an fsync");
+                    crash(id);
+                    loop.after(100 * MS + loop.random.nextLong(1_000 * MS), () -> restartIfDown(id));
+                }
+            };
         }
     }
 
@@ -490,7 +499,10 @@ final class ServerSimulation {
         long tickNanos = 10 * MS;
         long end = scenario.faultyMillis() * MS + 1_000 * MS;
         for (long t = tickNanos; t <= end; t += tickNanos) {
-            faulty = t > 1_000 * MS;
+            if (!faulty && t > 1_000 * MS) {
+                faulty = true;
+                hosts.values().forEach(h -> h.disk.faults.crashInSync = scenario.faults().crashInSync());
+            }
             loop.runUntil(t, afterEach);
             checkServing();
             loadStep(true);
@@ -522,6 +534,7 @@ final class ServerSimulation {
         record("heal everything");
         network.healAll();
         for (SimHost h : hosts.values()) {
+            h.disk.faults.crashInSync = 0;
             h.disk.faults.stalledUntil = -1;
             h.disk.faults.full = false;
             h.disk.faults.failingSyncs = 0;

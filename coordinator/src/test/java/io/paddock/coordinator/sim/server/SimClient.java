@@ -241,6 +241,10 @@ final class SimClient {
         }
         lastReceivedAt = loop.now();
         if (header.getZxid() > 0) {
+            if (header.getZxid() < lastZxidSeen) {
+                sim.violation("client " + id + " saw zxid 0x" + Long.toHexString(lastZxidSeen) + " and then " + c
+                        + " answered from the older state 0x" + Long.toHexString(header.getZxid()));
+            }
             lastZxidSeen = Math.max(lastZxidSeen, header.getZxid());
         }
         if (header.getXid() == PING_XID && !pending.containsKey(PING_XID)) {

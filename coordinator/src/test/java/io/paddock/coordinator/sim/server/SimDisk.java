@@ -63,10 +63,33 @@ final class SimDisk implements Disk {
             }
         }
 
+        /** Bumped at every crash, so an fsync in progress at the crash never completes. */
+        long crashes;
+
         void sync() {
             durable = java.util.Arrays.copyOf(data, length);
             unsyncedRanges.clear();
             unsyncedBytes.clear();
+        }
+
+        /**
+         * An fsync called now completes at {@code completeAt}: only then is what was written before
+         * the call durable (a crash in between may keep any prefix of it, as a torn write).
+         */
+        void syncCompletingAt(SimLoop loop, long calledAt, long completeAt) {
+            byte[] image = java.util.Arrays.copyOf(data, length);
+            int covered = unsyncedRanges.size();
+            long crashesAtCall = crashes;
+            // the image is taken at the call (writes after it are not covered) and lands at completion
+            loop.at(Math.max(calledAt, completeAt), () -> {
+                if (crashes != crashesAtCall) {
+                    return;
+                }
+                durable = image;
+                int n = Math.min(covered, unsyncedRanges.size());
+                unsyncedRanges.subList(0, n).clear();
+                unsyncedBytes.subList(0, n).clear();
+            });
         }
 
         /** The content after a crash: the durable image plus a random prefix of later writes. */
@@ -89,6 +112,7 @@ final class SimDisk implements Disk {
                 }
                 rebuilt.write(r[0], b);
             }
+            crashes++;
             data = rebuilt.data;
             length = rebuilt.length;
             durable = java.util.Arrays.copyOf(data, length);
@@ -109,10 +133,18 @@ final class SimDisk implements Disk {
         boolean full;
         /** Probability that a crash keeps some unsynced writes (torn). */
         double tornWrites = 0.5;
+        /**
+         * Probability that an fsync is interrupted by a crash of the host half-way through: crashes
+         * aimed at the window between a Ready and its persistence.
+         */
+        double crashInSync;
     }
 
     private final SimLoop loop;
     final Faults faults = new Faults();
+    /** Called (as a loop event) to crash this disk's host. */
+    Runnable crashHost = () -> { };
+    private long dirSyncCrashes;
     private final Map<Path, Inode> files = new HashMap<>();
     private final Map<Path, Inode> durableFiles = new HashMap<>();
     private final Set<Path> directories = new HashSet<>();
@@ -128,6 +160,7 @@ final class SimDisk implements Disk {
 
     /** The host crashed: only durable names and content survive (plus torn writes). */
     void crash() {
+        dirSyncCrashes++;
         Map<Path, Inode> survivors = new TreeMap<>();
         durableFiles.forEach(survivors::put);
         files.clear();
@@ -153,7 +186,8 @@ final class SimDisk implements Disk {
         return new HashSet<>(files.keySet());
     }
 
-    private void chargeSync() throws IOException {
+    /** Charges an fsync's latency to the caller; returns when it completes (simulated time). */
+    private long chargeSync() throws IOException {
         syncs++;
         long latency = faults.fsyncNanos + (faults.fsyncJitterNanos > 0 ? loop.random.nextLong(faults.fsyncJitterNanos) : 0);
         SimExecutor caller = loop.running();
@@ -165,11 +199,15 @@ final class SimDisk implements Disk {
         } else if (caller != null) {
             caller.blockedSince = -1;
         }
+        if (faults.crashInSync > 0 && loop.random.nextDouble() < faults.crashInSync) {
+            loop.at(loop.effectiveNow() + latency / 2, crashHost);
+        }
         loop.spend(latency);
         if (faults.failingSyncs > 0) {
             faults.failingSyncs--;
             throw new IOException("simulated fsync failure (EIO)");
         }
+        return loop.effectiveNow();
     }
 
     @Override
@@ -253,8 +291,9 @@ final class SimDisk implements Disk {
 
         @Override
         public void force(boolean metadata) throws IOException {
-            chargeSync();
-            inode.sync();
+            long before = loop.effectiveNow();
+            long done = chargeSync();
+            inode.syncCompletingAt(loop, before, done);
         }
 
         @Override
@@ -318,13 +357,21 @@ final class SimDisk implements Disk {
 
     @Override
     public void syncDirectory(Path dir) throws IOException {
-        chargeSync();
-        durableFiles.keySet().removeIf(p -> dir.equals(p.getParent()));
+        long done = chargeSync();
+        Map<Path, Inode> entries = new HashMap<>();
         for (Map.Entry<Path, Inode> e : files.entrySet()) {
             if (dir.equals(e.getKey().getParent())) {
-                durableFiles.put(e.getKey(), e.getValue());
+                entries.put(e.getKey(), e.getValue());
             }
         }
+        long crashesAtCall = dirSyncCrashes;
+        loop.at(done, () -> {
+            if (crashesAtCall != dirSyncCrashes) {
+                return;
+            }
+            durableFiles.keySet().removeIf(p -> dir.equals(p.getParent()));
+            durableFiles.putAll(entries);
+        });
     }
 
     @Override
