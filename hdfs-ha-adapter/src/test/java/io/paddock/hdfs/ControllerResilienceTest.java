@@ -1,12 +1,13 @@
 package io.paddock.hdfs;
 
-import io.paddock.coordinator.process.ProcessEnsemble;
+import io.paddock.testkit.Await;
+import io.paddock.testkit.ProcessEnsemble;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.paddock.coordinator.compat.TcpProxy;
+import io.paddock.testkit.TcpProxy;
 import io.paddock.coordinator.server.PaddockServer;
 import io.paddock.coordinator.server.ServerConfig;
 import java.nio.file.Path;
@@ -40,9 +41,9 @@ class ControllerResilienceTest {
             proxy[i] = TcpProxy.start(paddock.connectString());
         }
         fc[0] = FailoverController.start(viaProxy(0));
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 0);
+        Await.until(Duration.ofSeconds(60), () -> ha.active() == 0);
         fc[1] = FailoverController.start(viaProxy(1));
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
+        Await.until(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
     }
 
     private Configuration viaProxy(int i) {
@@ -79,9 +80,9 @@ class ControllerResilienceTest {
 
         // a disconnect shorter than the session timeout: nothing changes on the NameNodes
         proxy[0].cut();
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> fc[0].statusJson().contains("\"coordinator\":\"DISCONNECTED\""));
+        Await.until(Duration.ofSeconds(30), () -> fc[0].statusJson().contains("\"coordinator\":\"DISCONNECTED\""));
         proxy[0].restore();
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> "ACTIVE".equals(fc[0].status().electorState()));
+        Await.until(Duration.ofSeconds(30), () -> "ACTIVE".equals(fc[0].status().electorState()));
         assertEquals(0, ha.active());
         assertEquals(transitionsBefore, fc[0].status().transitions().size(), fc[0].statusJson());
         assertEquals(sessionBefore, sessionOf(fc[0]));
@@ -91,9 +92,9 @@ class ControllerResilienceTest {
         // over (asking nn0 to step down), and when the link is back the daemon rejoins on a fresh
         // session as standby, without exiting
         proxy[0].cut();
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+        Await.until(Duration.ofSeconds(60), () -> ha.active() == 1);
         proxy[0].restore();
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> fc[0].status().counter("session_expiries") == 1
+        Await.until(Duration.ofSeconds(60), () -> fc[0].status().counter("session_expiries") == 1
                 && "STANDBY".equals(fc[0].status().electorState()));
         assertNotEquals(sessionBefore, sessionOf(fc[0]));
         assertEquals(1, ha.active());
@@ -109,7 +110,7 @@ class ControllerResilienceTest {
         // haadmin -transitionToStandby --forcemanual does): the lock holder notices, leaves the
         // election, and the pair elects an active again
         ha.dfs.transitionToStandby(0);
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() >= 0);
+        Await.until(Duration.ofSeconds(60), () -> ha.active() >= 0);
         assertTrue(fc[0].status().transitions().stream()
                 .anyMatch(t -> t.reason().equals("the NameNode left the active role by itself")), fc[0].statusJson());
     }
@@ -119,7 +120,7 @@ class ControllerResilienceTest {
         start(false);
         ha.dfs.shutdownNameNode(0);
         // nn0 is gone and the fencer fails: nn1 must not become active; attempts are spaced 1 s, 2 s, ...
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> fencerRuns() >= 3);
+        Await.until(Duration.ofSeconds(60), () -> fencerRuns() >= 3);
         assertEquals(-1, ha.active(), "never active without a successful fence");
         List<ControllerStatus.Fencing> shell = fc[1].status().fencings().stream()
                 .filter(f -> f.method().startsWith("shell(")).toList();
@@ -136,7 +137,7 @@ class ControllerResilienceTest {
 
         // nn0 comes back (as standby): the pair recovers by itself, one NameNode becomes active
         ha.dfs.restartNameNode(0);
-        ProcessEnsemble.await(Duration.ofSeconds(90), () -> ha.active() >= 0);
+        Await.until(Duration.ofSeconds(90), () -> ha.active() >= 0);
     }
 
     private int fencerRuns() {

@@ -1,5 +1,7 @@
 package io.paddock.coordinator.ensemble;
 
+import io.paddock.testkit.Await;
+import io.paddock.testkit.FreePorts;
 import io.paddock.coordinator.server.MyIdFile;
 import io.paddock.coordinator.server.PaddockServer;
 import io.paddock.coordinator.server.ServerConfig;
@@ -33,7 +35,7 @@ final class Ensemble implements AutoCloseable {
         this.observers = observers;
         int n = voters + observers;
         this.servers = new PaddockServer[n + 1];
-        int[] ports = freePorts(3 * n);
+        int[] ports = FreePorts.distinct(3 * n);
         for (long id = 1; id <= n; id++) {
             int quorumPort = ports[(int) (3 * (id - 1))];
             int electionPort = ports[(int) (3 * (id - 1) + 1)];
@@ -44,23 +46,6 @@ final class Ensemble implements AutoCloseable {
         }
     }
 
-    /** {@code n} distinct free ports: every probe socket stays bound until all are chosen. */
-    static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-    }
 
     int size() {
         return servers.length - 1;
@@ -124,7 +109,7 @@ final class Ensemble implements AutoCloseable {
     /** The id of the running server that leads once every running server is serving, waiting up to {@code timeout}. */
     long awaitLeader(Duration timeout) throws InterruptedException {
         long[] leader = {-1};
-        await(timeout, () -> {
+        Await.until(timeout, "a leader with every running server serving", () -> {
             long found = -1;
             for (long id = 1; id <= size(); id++) {
                 PaddockServer s = servers[(int) id];
@@ -145,15 +130,6 @@ final class Ensemble implements AutoCloseable {
         return leader[0];
     }
 
-    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     @Override
     public void close() {

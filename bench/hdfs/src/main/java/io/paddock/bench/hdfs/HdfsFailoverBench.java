@@ -1,7 +1,8 @@
 package io.paddock.bench.hdfs;
 
 import io.paddock.bench.ServerCluster;
-import io.paddock.coordinator.process.ProcessEnsemble;
+import io.paddock.testkit.Await;
+import io.paddock.testkit.ProcessEnsemble;
 import io.paddock.hdfs.FailoverController;
 import io.paddock.hdfs.FileWriter;
 import io.paddock.hdfs.HaCluster;
@@ -103,7 +104,7 @@ public final class HdfsFailoverBench {
             HaCluster ha = new HaCluster(dir.resolve("ha"), quorum, true, HdfsFailoverBench::hadoopDefaults);
             closers.add(0, ha);
             startControllers(setup, ha, closers);
-            ProcessEnsemble.await(Duration.ofSeconds(120), () -> ha.active() >= 0);
+            Await.until(Duration.ofSeconds(120), () -> ha.active() >= 0);
             FileSystem fs = HATestUtil.configureFailoverFs(ha.dfs, ha.conf(0));
             // both controllers in the election before the first kill
             failover(ha, ha.active(), 1 - ha.active());
@@ -114,16 +115,16 @@ public final class HdfsFailoverBench {
                 int b = 1 - a;
                 Kill k;
                 try (FileWriter w = new FileWriter(fs, "/bench-" + setup.ordinal() + "-" + run, 200_000)) {
-                    ProcessEnsemble.await(Duration.ofSeconds(60), () -> w.written() >= 20);
+                    Await.until(Duration.ofSeconds(60), () -> w.written() >= 20);
                     // a random phase against the controllers' 1 s health checks: without it the
                     // loop's own rhythm can line kills up with one setup's checks and bias the
                     // detection delay (seeded, so a run repeats)
                     Thread.sleep(PHASE.nextInt(1000));
                     long killAt = System.nanoTime();
                     ha.dfs.shutdownNameNode(a);
-                    ProcessEnsemble.await(Duration.ofSeconds(180), () -> ha.active() == b);
+                    Await.until(Duration.ofSeconds(180), () -> ha.active() == b);
                     long activeAt = System.nanoTime();
-                    ProcessEnsemble.await(Duration.ofSeconds(180), () -> w.firstAfter(activeAt) > 0);
+                    Await.until(Duration.ofSeconds(180), () -> w.firstAfter(activeAt) > 0);
                     k = new Kill(TimeUnit.NANOSECONDS.toMillis(activeAt - killAt),
                             TimeUnit.NANOSECONDS.toMillis(w.firstAfter(killAt) - w.lastBefore(killAt)));
                 }
@@ -168,7 +169,7 @@ public final class HdfsFailoverBench {
      * fails on the IPC connection cached to the old process (EOF); it rejoins 1 s later.
      */
     private static void failover(HaCluster ha, int from, int to) throws Exception {
-        ProcessEnsemble.await(Duration.ofSeconds(180), () -> {
+        Await.until(Duration.ofSeconds(180), () -> {
             try {
                 return ha.haadmin("-failover", ha.id(from), ha.id(to)).code() == 0;
             } catch (Exception e) {

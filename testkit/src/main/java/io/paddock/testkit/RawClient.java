@@ -1,4 +1,4 @@
-package io.paddock.coordinator.compat;
+package io.paddock.testkit;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,23 +24,23 @@ import org.apache.zookeeper.proto.RequestHeader;
  * reply header + body in. Every read has a generous timeout so a silent server fails a test instead
  * of hanging it.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
     /**
      * The reference server logs the raw start of a request it fails to process ("reqpath:"), which for
      * malformed multis and garbage holds NUL bytes; that turns the whole test log into "binary" for
      * grep-based runners. Those reference-server error lines carry nothing the tests need. Call before
      * the first reference server starts in the JVM; it does not override an explicit setting.
      */
-    static void quietReferenceRequestErrors() {
+    public static void quietReferenceRequestErrors() {
         String key = "org.slf4j.simpleLogger.log.org.apache.zookeeper.server.PrepRequestProcessor";
         if (System.getProperty(key) == null) {
             System.setProperty(key, "off");
         }
     }
 
-    static final int READ_TIMEOUT_MS = 30_000;
+    public static final int READ_TIMEOUT_MS = 30_000;
     /** What the stock client sends as its session timeout when the test does not care. */
-    static final int SESSION_TIMEOUT_MS = 30_000;
+    public static final int SESSION_TIMEOUT_MS = 30_000;
 
     private final Socket socket;
     private final DataInputStream in;
@@ -52,17 +52,17 @@ final class RawClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    static InetSocketAddress address(String connectString) {
+    public static InetSocketAddress address(String connectString) {
         String first = connectString.split(",")[0];
         int colon = first.lastIndexOf(':');
         return new InetSocketAddress(first.substring(0, colon), Integer.parseInt(first.substring(colon + 1)));
     }
 
-    static RawClient open(String connectString) throws IOException {
+    public static RawClient open(String connectString) throws IOException {
         return open(connectString, READ_TIMEOUT_MS);
     }
 
-    static RawClient open(String connectString, int readTimeoutMs) throws IOException {
+    public static RawClient open(String connectString, int readTimeoutMs) throws IOException {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
@@ -75,25 +75,25 @@ final class RawClient implements AutoCloseable {
         }
     }
 
-    Socket socket() {
+    public Socket socket() {
         return socket;
     }
 
-    int localPort() {
+    public int localPort() {
         return socket.getLocalPort();
     }
 
-    void setReadTimeout(int ms) throws SocketException {
+    public void setReadTimeout(int ms) throws SocketException {
         socket.setSoTimeout(ms);
     }
 
     // ------------------------------------------------------------------ handshake
 
     /** The decoded connect response, plus the size of its frame body (36 or 37 bytes). */
-    record Connected(int bodyLength, int protocolVersion, int timeOut, long sessionId, byte[] passwd, Boolean readOnly) {}
+    public record Connected(int bodyLength, int protocolVersion, int timeOut, long sessionId, byte[] passwd, Boolean readOnly) {}
 
     /** ConnectRequest bytes (without the length prefix); the readOnly byte only if {@code readOnly != null}. */
-    static byte[] connectRequest(long lastZxidSeen, int timeOut, long sessionId, byte[] passwd, Boolean readOnly) {
+    public static byte[] connectRequest(long lastZxidSeen, int timeOut, long sessionId, byte[] passwd, Boolean readOnly) {
         return serialize(a -> {
             a.writeInt(0, "protocolVersion");
             a.writeLong(lastZxidSeen, "lastZxidSeen");
@@ -107,11 +107,11 @@ final class RawClient implements AutoCloseable {
     }
 
     /** A fresh session with the readOnly byte sent (as every 3.x client does). */
-    Connected handshake() throws IOException {
+    public Connected handshake() throws IOException {
         return connect(0, SESSION_TIMEOUT_MS, 0, new byte[16], false);
     }
 
-    Connected connect(long lastZxidSeen, int timeOut, long sessionId, byte[] passwd, Boolean readOnly)
+    public Connected connect(long lastZxidSeen, int timeOut, long sessionId, byte[] passwd, Boolean readOnly)
             throws IOException {
         sendFrame(connectRequest(lastZxidSeen, timeOut, sessionId, passwd, readOnly));
         byte[] body = readFrame();
@@ -128,11 +128,11 @@ final class RawClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ requests
 
-    interface ArchiveWriter {
+    public interface ArchiveWriter {
         void write(BinaryOutputArchive a) throws IOException;
     }
 
-    static byte[] serialize(ArchiveWriter w) {
+    public static byte[] serialize(ArchiveWriter w) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             w.write(BinaryOutputArchive.getArchive(bytes));
@@ -143,7 +143,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** RequestHeader(xid, op) followed by the record (if any), without the length prefix. */
-    static byte[] request(int xid, int op, Record body) {
+    public static byte[] request(int xid, int op, Record body) {
         return serialize(a -> {
             new RequestHeader(xid, op).serialize(a, "header");
             if (body != null) {
@@ -152,7 +152,7 @@ final class RawClient implements AutoCloseable {
         });
     }
 
-    static byte[] frame(byte[] payload) {
+    public static byte[] frame(byte[] payload) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(payload.length + 4);
         DataOutputStream d = new DataOutputStream(bytes);
         try {
@@ -164,7 +164,7 @@ final class RawClient implements AutoCloseable {
         return bytes.toByteArray();
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             b.writeBytes(p);
@@ -172,21 +172,21 @@ final class RawClient implements AutoCloseable {
         return b.toByteArray();
     }
 
-    void send(int xid, int op, Record body) throws IOException {
+    public void send(int xid, int op, Record body) throws IOException {
         sendFrame(request(xid, op, body));
     }
 
-    void sendFrame(byte[] payload) throws IOException {
+    public void sendFrame(byte[] payload) throws IOException {
         sendRaw(frame(payload));
     }
 
-    void sendRaw(byte[] bytes) throws IOException {
+    public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
     /** Sends one request and reads the next frame as its reply (the caller handles notifications). */
-    Reply call(int xid, int op, Record body) throws IOException {
+    public Reply call(int xid, int op, Record body) throws IOException {
         send(xid, op, body);
         return readReply();
     }
@@ -194,13 +194,13 @@ final class RawClient implements AutoCloseable {
     // ------------------------------------------------------------------ replies
 
     /** A reply frame: its header and the raw body bytes after it. */
-    record Reply(int xid, long zxid, int err, byte[] body) {
-        <T extends Record> T read(T record) throws IOException {
+    public record Reply(int xid, long zxid, int err, byte[] body) {
+        public <T extends Record> T read(T record) throws IOException {
             record.deserialize(BinaryInputArchive.getArchive(new ByteArrayInputStream(body)), "response");
             return record;
         }
 
-        BinaryInputArchive archive() {
+        public BinaryInputArchive archive() {
             return BinaryInputArchive.getArchive(new ByteArrayInputStream(body));
         }
 
@@ -212,7 +212,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads one length-prefixed frame; EOFException if the server closed first. */
-    byte[] readFrame() throws IOException {
+    public byte[] readFrame() throws IOException {
         int len = in.readInt();
         if (len < 0 || len > 64 * 1024 * 1024) {
             throw new IOException("unreasonable reply frame length " + len);
@@ -222,7 +222,7 @@ final class RawClient implements AutoCloseable {
         return b;
     }
 
-    Reply readReply() throws IOException {
+    public Reply readReply() throws IOException {
         byte[] frame = readFrame();
         ByteArrayInputStream bytes = new ByteArrayInputStream(frame);
         ReplyHeader h = new ReplyHeader();
@@ -236,11 +236,11 @@ final class RawClient implements AutoCloseable {
      * counts as a close (a server closing with unread input sends RST). Fails with
      * SocketTimeoutException when the server keeps the connection open beyond the read timeout.
      */
-    int readUntilClosed() throws IOException {
+    public int readUntilClosed() throws IOException {
         return readUntilClosed(in);
     }
 
-    static int readUntilClosed(InputStream in) throws IOException {
+    public static int readUntilClosed(InputStream in) throws IOException {
         int total = 0;
         byte[] buf = new byte[8192];
         while (true) {
@@ -260,19 +260,12 @@ final class RawClient implements AutoCloseable {
     }
 
     /** True when the server closed the connection without sending another byte. */
-    boolean closedWithoutData() throws IOException {
+    public boolean closedWithoutData() throws IOException {
         return readUntilClosed() == 0;
     }
 
-    /** Sends a four-letter word on a fresh connection and returns everything the server sent before closing. */
-    static String fourLetterWord(String connectString, String word) throws IOException {
-        try (RawClient c = open(connectString)) {
-            return c.fourLetterWord(word);
-        }
-    }
-
     /** Sends the word on this (fresh) connection and reads everything until the server closes. */
-    String fourLetterWord(String word) throws IOException {
+    public String fourLetterWord(String word) throws IOException {
         sendRaw(word.getBytes(StandardCharsets.US_ASCII));
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
@@ -304,7 +297,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Convenience for tests that need an EOF check and the failure message. */
-    static void expectEof(RawClient c, String what) throws IOException {
+    public static void expectEof(RawClient c, String what) throws IOException {
         int bytes = c.readUntilClosed();
         if (bytes != 0) {
             throw new AssertionError(what + ": expected the server to close without sending more, got " + bytes

@@ -1,4 +1,4 @@
-package io.paddock.coordinator.compat;
+package io.paddock.testkit;
 
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;

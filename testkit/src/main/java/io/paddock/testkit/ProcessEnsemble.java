@@ -1,4 +1,4 @@
-package io.paddock.coordinator.process;
+package io.paddock.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,29 +32,24 @@ public final class ProcessEnsemble implements AutoCloseable {
         this.size = voters + observers;
         this.settings = settings;
         this.processes = new ServerProcess[size + 1];
+        int[] ports = FreePorts.distinct(3 * size);
         for (int id = 1; id <= size; id++) {
-            int client = freePort();
+            int client = ports[3 * (id - 1)];
             clientPorts.put(id, client);
-            serverLines.put(id, "server." + id + "=127.0.0.1:" + freePort() + ":" + freePort()
+            serverLines.put(id, "server." + id + "=127.0.0.1:" + ports[3 * (id - 1) + 1] + ":" + ports[3 * (id - 1) + 2]
                     + (id > voters ? ":observer" : ":participant") + ";127.0.0.1:" + client);
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    int size() {
+    public int size() {
         return size;
     }
 
-    Path dataDir(int id) {
+    public Path dataDir(int id) {
         return root.resolve("server" + id + "/data");
     }
 
-    ServerProcess start(int id) throws IOException, InterruptedException {
+    public ServerProcess start(int id) throws IOException, InterruptedException {
         Path home = root.resolve("server" + id);
         Files.createDirectories(dataDir(id));
         Files.writeString(dataDir(id).resolve("myid"), id + "\n");
@@ -78,7 +73,7 @@ public final class ProcessEnsemble implements AutoCloseable {
         }
     }
 
-    ServerProcess process(int id) {
+    public ServerProcess process(int id) {
         return processes[id];
     }
 
@@ -87,20 +82,20 @@ public final class ProcessEnsemble implements AutoCloseable {
         processes[id] = null;
     }
 
-    void terminate(int id) throws InterruptedException {
+    public void terminate(int id) throws InterruptedException {
         processes[id].terminate();
         processes[id] = null;
     }
 
     /** Sends a signal (STOP, CONT) to a server this test started. */
-    void signal(int id, String signal) throws IOException, InterruptedException {
+    public void signal(int id, String signal) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(processes[id].pid())).inheritIO().start();
         if (p.waitFor() != 0) {
             throw new IOException("kill -" + signal + " failed");
         }
     }
 
-    String connectString(int id) {
+    public String connectString(int id) {
         return "127.0.0.1:" + clientPorts.get(id);
     }
 
@@ -112,26 +107,13 @@ public final class ProcessEnsemble implements AutoCloseable {
         return String.join(",", all);
     }
 
-    static String fourLetterWord(String connectString, String word) throws IOException {
-        String[] hp = connectString.split(":");
-        try (Socket s = new Socket(hp[0], Integer.parseInt(hp[1]))) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
-            s.getOutputStream().flush();
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            in.transferTo(bytes);
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
-    }
-
     /** mntr's zk_peer_state of a server, or "down". */
-    String peerState(int id) {
+    public String peerState(int id) {
         if (processes[id] == null) {
             return "down";
         }
         try {
-            for (String line : fourLetterWord(connectString(id), "mntr").split("\n")) {
+            for (String line : FourLetterWordClient.send(connectString(id), "mntr").split("\n")) {
                 if (line.startsWith("zk_peer_state\t")) {
                     return line.substring(line.indexOf('\t') + 1);
                 }
@@ -166,7 +148,7 @@ public final class ProcessEnsemble implements AutoCloseable {
     }
 
     /** Waits until every running server reports the same {@code hash} (last zxid and digest); returns it. */
-    String awaitSameDigest(Duration timeout) throws InterruptedException {
+    public String awaitSameDigest(Duration timeout) throws InterruptedException {
         String[] agreed = {null};
         awaitOrDump(timeout, () -> {
             String first = null;
@@ -176,7 +158,7 @@ public final class ProcessEnsemble implements AutoCloseable {
                 }
                 String h;
                 try {
-                    h = fourLetterWord(connectString(id), "hash").trim();
+                    h = FourLetterWordClient.send(connectString(id), "hash").trim();
                 } catch (IOException e) {
                     return false;
                 }
@@ -192,17 +174,20 @@ public final class ProcessEnsemble implements AutoCloseable {
         return agreed[0];
     }
 
-    /** Like {@link #await}, but a timeout reports every server's state and the tail of its log. */
+    /** Like {@link Await#until}, but a timeout reports every server's state and the tail of its log. */
     private void awaitOrDump(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        try {
-            await(timeout, condition);
-        } catch (AssertionError e) {
-            StringBuilder sb = new StringBuilder(e.getMessage());
+        Await.until(timeout, "ensemble condition", condition, this::describe);
+    }
+
+    /** Every server's state, digest and the tail of its log. */
+    public String describe() {
+        {
+            StringBuilder sb = new StringBuilder();
             for (int id = 1; id <= size; id++) {
                 sb.append("\n--- server ").append(id).append(": ").append(peerState(id));
                 try {
                     for (String h : List.of("hash")) {
-                        sb.append(" ").append(processes[id] == null ? "" : fourLetterWord(connectString(id), h).trim());
+                        sb.append(" ").append(processes[id] == null ? "" : FourLetterWordClient.send(connectString(id), h).trim());
                     }
                     List<String> lines = Files.readAllLines(root.resolve("server" + id + "/server.log"));
                     for (String line : lines.subList(Math.max(0, lines.size() - 40), lines.size())) {
@@ -212,17 +197,7 @@ public final class ProcessEnsemble implements AutoCloseable {
                     sb.append(" (").append(io).append(')');
                 }
             }
-            throw new AssertionError(sb.toString(), e);
-        }
-    }
-
-    public static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(50);
+            return sb.toString();
         }
     }
 

@@ -1,4 +1,4 @@
-package io.paddock.coordinator.process;
+package io.paddock.testkit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,7 @@ import org.apache.zookeeper.ZooKeeper;
  * create that fails with connection loss is retried with the same path (NODEEXISTS then means the
  * first attempt committed), so every acknowledged path is known exactly. Bounded by count and time.
  */
-final class WriteLoad implements AutoCloseable {
+public final class WriteLoad implements AutoCloseable {
     private final List<ZooKeeper> clients = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -29,7 +29,7 @@ final class WriteLoad implements AutoCloseable {
     private final AtomicLong lastAck = new AtomicLong();
     private volatile boolean stopping;
 
-    WriteLoad(String connectString, int clientCount, int sessionTimeoutMs, int maxWritesEach, long maxMillis)
+    public WriteLoad(String connectString, int clientCount, int sessionTimeoutMs, int maxWritesEach, long maxMillis)
             throws Exception {
         ZooKeeper setup = connect(connectString, sessionTimeoutMs);
         try {
@@ -97,15 +97,15 @@ final class WriteLoad implements AutoCloseable {
         }
     }
 
-    int acknowledgedCount() {
+    public int acknowledgedCount() {
         return acknowledged.size();
     }
 
-    Set<String> acknowledged() {
+    public Set<String> acknowledged() {
         return Set.copyOf(acknowledged);
     }
 
-    int expiredSessions() {
+    public int expiredSessions() {
         return expired.get();
     }
 
@@ -115,7 +115,7 @@ final class WriteLoad implements AutoCloseable {
      * committed before a kill can still be acknowledged just after it, so the pause is not simply
      * "last ack before the kill to first ack after".
      */
-    long longestPauseSinceMillis(long fromNanos) {
+    public long longestPauseSinceMillis(long fromNanos) {
         List<Long> times = new ArrayList<>();
         for (long t : ackTimesNanos) {
             if (t >= fromNanos) {
@@ -131,7 +131,7 @@ final class WriteLoad implements AutoCloseable {
     }
 
     /** Waits until {@code more} further writes have been acknowledged. */
-    void awaitProgress(int more, long timeoutMs) throws InterruptedException {
+    public void awaitProgress(int more, long timeoutMs) throws InterruptedException {
         int target = acknowledgedCount() + more;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (acknowledgedCount() < target) {
