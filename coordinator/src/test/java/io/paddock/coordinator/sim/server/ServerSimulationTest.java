@@ -1,6 +1,6 @@
 package io.paddock.coordinator.sim.server;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paddock.coordinator.env.Defect;
@@ -36,5 +36,14 @@ class ServerSimulationTest {
         System.out.printf("whole-server simulation: seeds %d..%d, %d events, %d client operations, %.1f s%n", first, last,
                 steps, ops, (System.nanoTime() - start) / 1e9);
         assertTrue(ops > 0);
+    }
+
+    /** A seed is a bug report only if it replays exactly: the same events, operations and outcome. */
+    @Test
+    void aSeedReplaysExactly() {
+        for (long seed = 1; seed <= 20; seed++) {
+            assertEquals(run(seed, Defect.NONE, ZabConfig.Defect.NONE), run(seed, Defect.NONE, ZabConfig.Defect.NONE),
+                    "seed " + seed + " ran differently twice");
+        }
     }
 }

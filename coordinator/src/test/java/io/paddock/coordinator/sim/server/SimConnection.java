@@ -21,11 +21,15 @@ final class SimConnection implements ClientConnection {
     private final SimClient client;
     final long serverId;
     private final ClientRequestSink sink;
+    /** Servers keep connections in hash maps: an identity hash would make iteration order, and so a run, vary. */
+    private final int hash;
     private long lastToServer;
     private long lastToClient;
     private boolean closed;
 
-    SimConnection(SimLoop loop, SimNetwork network, SimClient client, long serverId, ClientRequestSink sink) {
+    SimConnection(SimLoop loop, SimNetwork network, SimClient client, long serverId, ClientRequestSink sink,
+                  int hash) {
+        this.hash = hash;
         this.loop = loop;
         this.network = network;
         this.client = client;
@@ -149,6 +153,16 @@ final class SimConnection implements ClientConnection {
 
     @Override
     public void setReading(boolean reading) {
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
     }
 
     @Override

@@ -52,6 +52,7 @@ final class SimNetwork {
     /** Extra delay on everything a host sends or receives (a slow host or link). */
     private final Map<Long, Long> slowHosts = new HashMap<>();
     long messagesSent;
+    private int connectionsMade;
     /** "from-to" -> simulated time the last Zab message (not a relay) from one reached the other. */
     private final Map<String, Long> lastHeard = new HashMap<>();
 
@@ -224,7 +225,7 @@ final class SimNetwork {
         if (sink == null) {
             return null;
         }
-        SimConnection c = new SimConnection(loop, this, client, id, sink);
+        SimConnection c = new SimConnection(loop, this, client, id, sink, ++connectionsMade);
         openConnections.merge(id, 1, Integer::sum);
         loop.after(latency(0, id), () -> {
             if (clientSinks.get(id) == sink) {
