@@ -100,7 +100,7 @@ public final class ConfigLoader {
      * @throws ConfigException naming the first bad key, its value and what was expected
      */
     public static ServerConfig fromProperties(Map<String, String> properties, Path defaultDataDir) {
-        ServerConfig.Builder b = ServerConfig.builder();
+        ServerConfigBuilder b = ServerConfig.builder();
         if (defaultDataDir != null) {
             b.dataDir(defaultDataDir);
         }
@@ -194,7 +194,7 @@ public final class ConfigLoader {
         return m;
     }
 
-    private static void warn(ServerConfig.Builder b, String message) {
+    private static void warn(ServerConfigBuilder b, String message) {
         LOG.warn(message);
         b.warning(message);
     }
@@ -237,7 +237,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static Path parsePath(String key, String value, ServerConfig.Builder b) {
+    private static Path parsePath(String key, String value, ServerConfigBuilder b) {
         if (value.isEmpty()) {
             throw ConfigException.invalid(key, value, ServerConfig.EXPECT_DIR);
         }

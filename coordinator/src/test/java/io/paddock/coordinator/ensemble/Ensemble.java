@@ -5,6 +5,7 @@ import io.paddock.testkit.FreePorts;
 import io.paddock.coordinator.server.MyIdFile;
 import io.paddock.coordinator.server.PaddockServer;
 import io.paddock.coordinator.server.ServerConfig;
+import io.paddock.coordinator.server.ServerConfigBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -56,7 +57,7 @@ final class Ensemble implements AutoCloseable {
     }
 
     ServerConfig config(long id) {
-        ServerConfig.Builder b = ServerConfig.builder().tickTimeMs(TICK_MS).dataDir(dataDir(id))
+        ServerConfigBuilder b = ServerConfig.builder().tickTimeMs(TICK_MS).dataDir(dataDir(id))
                 .initLimitTicks(20).syncLimitTicks(10).snapCount(1000).preAllocSizeBytes(1 << 20)
                 .minSessionTimeoutMs(2 * TICK_MS).maxSessionTimeoutMs(60_000).clusterId("test-ensemble").fourLetterWords(List.of("*"));
         serverLines.forEach(b::server);

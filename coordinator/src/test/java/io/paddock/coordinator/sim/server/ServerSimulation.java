@@ -5,6 +5,7 @@ import io.paddock.coordinator.request.ApplyObserver;
 import io.paddock.coordinator.server.PaddockServer;
 import io.paddock.coordinator.server.QuorumConfig;
 import io.paddock.coordinator.server.ServerConfig;
+import io.paddock.coordinator.server.ServerConfigBuilder;
 import io.paddock.coordinator.server.ServerEnvironment;
 import io.paddock.coordinator.sim.linear.CheckResult;
 import io.paddock.coordinator.txn.Txn;
@@ -122,7 +123,7 @@ final class ServerSimulation {
     }
 
     private ServerConfig config(long id) {
-        ServerConfig.Builder b = ServerConfig.builder().tickTimeMs(TICK_MS).dataDir(Path.of("/sim/s" + id + "/data"))
+        ServerConfigBuilder b = ServerConfig.builder().tickTimeMs(TICK_MS).dataDir(Path.of("/sim/s" + id + "/data"))
                 .initLimitTicks(INIT_LIMIT_TICKS).syncLimitTicks(SYNC_LIMIT_TICKS).snapCount(40)
                 .preAllocSizeBytes(4096).logSegmentBytes(16 * 1024).minSessionTimeoutMs(2 * TICK_MS)
                 .maxSessionTimeoutMs(20 * TICK_MS).clusterId("sim").containerCheckIntervalMs(500);
