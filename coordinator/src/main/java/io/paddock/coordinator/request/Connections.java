@@ -100,9 +100,10 @@ final class Connections {
         st.conn.close(why);
     }
 
+    /** Closes every connection that asked for a session (established or still waiting for one). */
     void dropAllSessions(String why) {
         for (ConnectionState st : new ArrayList<>(byConnection.values())) {
-            if (st.sessionId != 0 && !st.closing) {
+            if ((st.sessionId != 0 || st.parked != null) && !st.closing) {
                 drop(st, why);
             }
         }

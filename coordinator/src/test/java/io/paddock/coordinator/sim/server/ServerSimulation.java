@@ -522,6 +522,8 @@ final class ServerSimulation {
             checkServing();
             loadStep(false);
         }
+        // Operations still unanswered when the run ends have an unknown outcome, like lost ones.
+        clients.forEach(SimClient::abandonPending);
         CheckResult linear = history.check();
         if (linear.verdict() == CheckResult.Verdict.NOT_LINEARIZABLE) {
             violation("client history is not linearizable: " + linear);

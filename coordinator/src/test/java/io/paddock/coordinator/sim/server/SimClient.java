@@ -177,6 +177,17 @@ final class SimClient {
         connectionLost(c, why);
     }
 
+    /** The run is over: whatever is still unanswered has an unknown outcome. */
+    void abandonPending() {
+        List<Pending> lost = new ArrayList<>(pending.values());
+        pending.clear();
+        for (Pending p : lost) {
+            if (p.onLoss() != null) {
+                p.onLoss().run();
+            }
+        }
+    }
+
     void connectionLost(SimConnection c, String reason) {
         if (c != conn) {
             return;
