@@ -209,7 +209,11 @@ final class SimNetwork {
             PeerLinks.Listener listener = peerListeners.get(to);
             if (listener != null && l.generation == gen && l.connected) {
                 if (!(m instanceof Message.Relay)) {
-                    lastHeard.put(from + "-" + to, loop.now());
+                    // A paused process reads what arrived meanwhile when it resumes: only then has it
+                    // "heard" it (no process can tell a message that waited in its socket buffer
+                    // from a fresh one; a follower may serve for syncLimit after a pause ends).
+                    SimHost h = hosts.get(to);
+                    lastHeard.put(from + "-" + to, Math.max(loop.now(), h.pausedUntil()));
                 }
                 listener.received(from, m);
             }
