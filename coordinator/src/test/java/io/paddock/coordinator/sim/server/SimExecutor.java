@@ -135,9 +135,10 @@ final class SimExecutor implements SerialExecutor {
     }
 
     @Override
-    public void close() {
+    public boolean stop() {
         closed = true;
         queue.clear();
+        return true;
     }
 
     String name() {
