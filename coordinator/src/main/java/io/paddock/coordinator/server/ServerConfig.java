@@ -54,6 +54,8 @@ public final class ServerConfig {
     public static final String LOG_SEGMENT_BYTES = "paddock.logSegmentBytes";
     public static final String CLUSTER_ID = "paddock.clusterId";
     public static final String SUPER_DIGEST = "paddock.superDigest";
+    /** A file holding the shared secret every peer link proves; none by default. */
+    public static final String QUORUM_SECRET_FILE = "paddock.quorum.secretFile";
     /** The key as written in a ZooKeeper {@code zoo.cfg} (ZooKeeper prefixes it with "zookeeper."). */
     public static final String ZK_SUPER_DIGEST = "DigestAuthenticationProvider.superDigest";
     /** The ZooKeeper system-property name of the super digest, also accepted in the file. */
@@ -137,6 +139,8 @@ public final class ServerConfig {
     private final long logSegmentBytes;
     private final String clusterId;
     private final String superDigest;
+    private final Path quorumSecretFile;
+    private final byte[] quorumSecret;
     private final int initLimitTicks;
     private final int syncLimitTicks;
     private final SortedMap<Long, String> servers;
@@ -144,7 +148,7 @@ public final class ServerConfig {
     private final List<String> warnings;
 
     ServerConfig(ServerConfigBuilder b, int minSessionTimeoutMs, int maxSessionTimeoutMs, int snapRetainCount,
-            Set<String> fourLetterWords, List<String> warnings) {
+            Set<String> fourLetterWords, byte[] quorumSecret, List<String> warnings) {
         this.tickTimeMs = b.tickTimeMs;
         this.dataDir = b.dataDir;
         this.dataLogDir = b.dataLogDir != null ? b.dataLogDir : b.dataDir;
@@ -167,6 +171,8 @@ public final class ServerConfig {
         this.logSegmentBytes = b.logSegmentBytes;
         this.clusterId = b.clusterId;
         this.superDigest = b.superDigest;
+        this.quorumSecretFile = b.quorumSecretFile;
+        this.quorumSecret = quorumSecret;
         this.initLimitTicks = b.initLimitTicks;
         this.syncLimitTicks = b.syncLimitTicks;
         this.servers = Collections.unmodifiableSortedMap(new TreeMap<>(b.servers));
@@ -192,6 +198,7 @@ public final class ServerConfig {
                 .containerCheckIntervalMs(containerCheckIntervalMs)
                 .containerMaxPerMinute(containerMaxPerMinute)
                 .logSegmentBytes(logSegmentBytes).clusterId(clusterId).superDigest(superDigest)
+                .quorumSecretFile(quorumSecretFile)
                 .initLimitTicks(initLimitTicks).syncLimitTicks(syncLimitTicks).peerType(peerType);
         servers.forEach(b::server);
         return b;
@@ -318,6 +325,16 @@ public final class ServerConfig {
         return Optional.ofNullable(superDigest);
     }
 
+    /** {@code paddock.quorum.secretFile}: where the cluster secret was read from, if one is configured. */
+    public Optional<Path> quorumSecretFile() {
+        return Optional.ofNullable(quorumSecretFile);
+    }
+
+    /** The cluster secret peer links prove (a copy), read from {@link #quorumSecretFile()} when built. */
+    public Optional<byte[]> quorumSecret() {
+        return Optional.ofNullable(quorumSecret).map(byte[]::clone);
+    }
+
     /** {@code initLimit}: ticks a follower may take to connect and sync to the leader. */
     public int initLimitTicks() {
         return initLimitTicks;
@@ -367,6 +384,7 @@ public final class ServerConfig {
                 + ", logSegmentBytes=" + logSegmentBytes
                 + ", clusterId=" + clusterId
                 + ", superDigest=" + (superDigest == null ? "none" : redactDigest(superDigest))
+                + ", quorumSecretFile=" + (quorumSecretFile == null ? "none" : quorumSecretFile)
                 + ", initLimitTicks=" + initLimitTicks
                 + ", syncLimitTicks=" + syncLimitTicks
                 + ", servers=" + servers
