@@ -25,6 +25,7 @@ public final class ProcessEnsemble implements AutoCloseable {
     private final Map<Integer, Integer> clientPorts = new TreeMap<>();
     private final Map<Integer, String> serverLines = new TreeMap<>();
     private final ServerProcess[] processes;
+    private final Map<Integer, List<String>> extra = new TreeMap<>();
 
     public ProcessEnsemble(Path root, int voters, int observers, List<String> settings) throws IOException {
         this.root = root;
@@ -49,11 +50,22 @@ public final class ProcessEnsemble implements AutoCloseable {
         return root.resolve("server" + id + "/data");
     }
 
+    /** The server's own log (its standard output and error). */
+    public Path log(int id) {
+        return root.resolve("server" + id + "/server.log");
+    }
+
+    /** zoo.cfg lines for server {@code id} only, added to the common settings at its next start. */
+    public void settingsFor(int id, List<String> lines) {
+        extra.put(id, List.copyOf(lines));
+    }
+
     public ServerProcess start(int id) throws IOException, InterruptedException {
         Path home = root.resolve("server" + id);
         Files.createDirectories(dataDir(id));
         Files.writeString(dataDir(id).resolve("myid"), id + "\n");
         List<String> cfg = new ArrayList<>(settings);
+        cfg.addAll(extra.getOrDefault(id, List.of()));
         cfg.add("dataDir=" + dataDir(id));
         cfg.add("4lw.commands.whitelist=*");
         if (id > voters) {
@@ -62,7 +74,7 @@ public final class ProcessEnsemble implements AutoCloseable {
         cfg.addAll(serverLines.values());
         Path file = home.resolve("zoo.cfg");
         Files.writeString(file, String.join("\n", cfg) + "\n");
-        ServerProcess p = ServerProcess.start(file, home.resolve("server.log"));
+        ServerProcess p = ServerProcess.start(file, log(id));
         processes[id] = p;
         return p;
     }

@@ -76,6 +76,11 @@ public final class ServerProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** Waits for the process to exit by itself; its exit code, or -1 if it is still running at the deadline. */
+    public int awaitExit(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     /** SIGTERM and wait; returns the exit code. */
     public int terminate() throws InterruptedException {
         process.destroy();

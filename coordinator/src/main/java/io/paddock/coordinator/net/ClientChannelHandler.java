@@ -49,13 +49,13 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     private volatile boolean closed;
 
     ClientChannelHandler(ClientRequestSink sink, FourLetterWordHandler fourLetterWords, int maxBuffer,
-                         long sessionlessTimeoutMs) {
+                         long sessionlessTimeoutMs, long maxPendingReplyBytes) {
         this.sink = sink;
         this.fourLetterWords = fourLetterWords;
         this.maxBuffer = maxBuffer;
         this.sessionlessTimeoutMs = sessionlessTimeoutMs;
-        // Room for a few maximal replies plus a large burst of notifications.
-        this.maxPendingReplyBytes = Math.max(64L << 20, 8L * maxBuffer);
+        // Room for a few maximal replies plus a large burst of notifications, whatever the setting.
+        this.maxPendingReplyBytes = Math.max(maxPendingReplyBytes, 4L * maxBuffer);
     }
 
     @Override

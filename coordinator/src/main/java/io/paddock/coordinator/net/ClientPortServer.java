@@ -56,8 +56,9 @@ final class ClientPortServer implements ClientPort {
      * Binds and starts accepting. {@code maxFrameBytes} bounds one request frame; larger lengths close
      * the connection, as ZooKeeper's "Len error" does.
      */
-    InetSocketAddress start(InetSocketAddress bindAddress, ClientRequestSink sink, FourLetterWordHandler words,
-                            int maxClientCnxns, int maxFrameBytes, int maxBuffer) throws InterruptedException {
+    InetSocketAddress start(Network.ClientPortSpec spec, ClientRequestSink sink, FourLetterWordHandler words)
+            throws InterruptedException {
+        int maxClientCnxns = spec.maxClientCnxns();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelClass)
@@ -71,15 +72,21 @@ final class ClientPortServer implements ClientPort {
                         InetAddress ip = ch.remoteAddress().getAddress();
                         AtomicInteger count = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
                         int now = count.incrementAndGet();
-                        open.incrementAndGet();
+                        int all = open.incrementAndGet();
                         ch.closeFuture().addListener(f -> {
                             open.decrementAndGet();
                             if (count.decrementAndGet() == 0) {
                                 perIp.remove(ip, count);
                             }
                         });
-                        if (maxClientCnxns > 0 && now > maxClientCnxns) {
-                            LOG.warn("Too many connections from {} - max is {}", ip.getHostAddress(), maxClientCnxns);
+                        String refusal = null;
+                        if (spec.maxCnxns() > 0 && all > spec.maxCnxns()) {
+                            refusal = "Too many connections - max is " + spec.maxCnxns();
+                        } else if (maxClientCnxns > 0 && now > maxClientCnxns) {
+                            refusal = "Too many connections from " + ip.getHostAddress() + " - max is " + maxClientCnxns;
+                        }
+                        if (refusal != null) {
+                            LOG.warn(refusal);
                             ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                                 @Override
                                 public void channelActive(ChannelHandlerContext ctx) {
@@ -88,12 +95,12 @@ final class ClientPortServer implements ClientPort {
                             });
                             return;
                         }
-                        ch.pipeline().addLast("frames", new ClientFrameDecoder(maxFrameBytes));
-                        ch.pipeline().addLast("client", new ClientChannelHandler(sink, words, maxBuffer,
-                                SESSIONLESS_TIMEOUT_MS));
+                        ch.pipeline().addLast("frames", new ClientFrameDecoder(spec.maxFrameBytes()));
+                        ch.pipeline().addLast("client", new ClientChannelHandler(sink, words, spec.maxBuffer(),
+                                SESSIONLESS_TIMEOUT_MS, spec.maxPendingReplyBytes()));
                     }
                 });
-        serverChannel = b.bind(bindAddress).sync().channel();
+        serverChannel = b.bind(spec.bindAddress()).sync().channel();
         bound = (InetSocketAddress) serverChannel.localAddress();
         LOG.info("client port listening on {} ({})", bound, Epoll.isAvailable() ? "epoll" : "nio");
         return bound;

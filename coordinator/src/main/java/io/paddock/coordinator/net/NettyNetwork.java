@@ -17,7 +17,7 @@ final class NettyNetwork implements Network {
         ClientPortServer port = new ClientPortServer(Math.max(2, Runtime.getRuntime().availableProcessors()));
         boolean bound = false;
         try {
-            port.start(spec.bindAddress(), sink, words, spec.maxClientCnxns(), spec.maxFrameBytes(), spec.maxBuffer());
+            port.start(spec, sink, words);
             bound = true;
             return port;
         } catch (InterruptedException e) {

@@ -14,10 +14,13 @@ import java.util.Optional;
 public interface Network {
     /**
      * @param maxClientCnxns concurrent connections per client IP, 0 for no limit
+     * @param maxCnxns concurrent connections of all clients together, 0 for no limit
      * @param maxFrameBytes largest request frame; larger closes the connection
      * @param maxBuffer jute.maxbuffer for decoding records
+     * @param maxPendingReplyBytes replies a connection may leave unread before it is closed at once
      */
-    record ClientPortSpec(InetSocketAddress bindAddress, int maxClientCnxns, int maxFrameBytes, int maxBuffer) {}
+    record ClientPortSpec(InetSocketAddress bindAddress, int maxClientCnxns, int maxCnxns, int maxFrameBytes,
+                          int maxBuffer, long maxPendingReplyBytes) {}
 
     /**
      * How peer links are bounded and timed.

@@ -142,6 +142,11 @@ public final class ConfigLoader {
                         b.logSegmentBytes(parseLong(key, value, ServerConfig.EXPECT_POSITIVE_BYTES));
                 case ServerConfig.CLUSTER_ID -> b.clusterId(value);
                 case ServerConfig.QUORUM_SECRET_FILE -> b.quorumSecretFile(parseSecretFile(key, value));
+                case ServerConfig.MAX_CNXNS -> b.maxCnxns(parseInt(key, value, ServerConfig.EXPECT_NON_NEGATIVE));
+                case ServerConfig.MAX_PENDING_REPLY_BYTES ->
+                        b.maxPendingReplyBytes(parseLong(key, value, ServerConfig.EXPECT_PENDING_REPLY_BYTES));
+                case ServerConfig.FAULT_FSYNC_STALL_FILE -> b.faultFsyncStallFile(parsePath(key, value, b));
+                case ServerConfig.FAULT_FSYNC_FAIL_FILE -> b.faultFsyncFailFile(parsePath(key, value, b));
                 case ServerConfig.SUPER_DIGEST, ServerConfig.ZK_SUPER_DIGEST, ServerConfig.ZK_SUPER_DIGEST_PROPERTY -> {
                     if (!ServerConfig.isDigestId(value)) {
                         throw ConfigException.invalid(key, ServerConfig.redactDigest(value),

@@ -83,7 +83,7 @@ public final class PaddockServer implements AutoCloseable {
      */
     public static PaddockServer start(ServerConfig config) throws IOException {
         QuorumConfig quorumConfig = QuorumConfig.load(config);
-        PaddockServer server = start(config, quorumConfig, ServerEnvironment.production());
+        PaddockServer server = start(config, quorumConfig, ServerEnvironment.production(config));
         if (quorumConfig.isStandalone()) {
             try {
                 server.driver.firstServing().get(STANDALONE_SERVING_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
@@ -189,7 +189,8 @@ public final class PaddockServer implements AutoCloseable {
                     }
                 });
         clientPort = env.network().openClientPort(new Network.ClientPortSpec(clientBind, config.maxClientCnxns(),
-                config.juteMaxBufferBytes(), config.juteMaxBufferBytes()), requests, words);
+                config.maxCnxns(), config.juteMaxBufferBytes(), config.juteMaxBufferBytes(),
+                config.maxPendingReplyBytes()), requests, words);
     }
 
     private int maxEntryBytes() {

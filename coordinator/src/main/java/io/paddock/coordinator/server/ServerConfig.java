@@ -53,6 +53,13 @@ public final class ServerConfig {
     public static final String CONTAINER_MAX_PER_MINUTE = "znode.container.maxPerMinute";
     public static final String LOG_SEGMENT_BYTES = "paddock.logSegmentBytes";
     public static final String CLUSTER_ID = "paddock.clusterId";
+    /** ZooKeeper 3.6+'s cap on client connections to this server, all clients together. */
+    public static final String MAX_CNXNS = "maxCnxns";
+    public static final String MAX_PENDING_REPLY_BYTES = "paddock.client.maxPendingReplyBytes";
+    /** Test-only: while this file exists, every fsync of the server waits (a stalled disk). */
+    public static final String FAULT_FSYNC_STALL_FILE = "paddock.faultInjection.fsyncStallFile";
+    /** Test-only: while this file exists, every fsync of the server fails (a failing disk). */
+    public static final String FAULT_FSYNC_FAIL_FILE = "paddock.faultInjection.fsyncFailFile";
     public static final String SUPER_DIGEST = "paddock.superDigest";
     /** A file holding the shared secret every peer link proves; none by default. */
     public static final String QUORUM_SECRET_FILE = "paddock.quorum.secretFile";
@@ -80,6 +87,7 @@ public final class ServerConfig {
     public static final int DEFAULT_CONTAINER_MAX_PER_MINUTE = 10_000;
     public static final long DEFAULT_LOG_SEGMENT_BYTES = 64L * 1024 * 1024;
     public static final String DEFAULT_CLUSTER_ID = "paddock";
+    public static final long DEFAULT_MAX_PENDING_REPLY_BYTES = 64L * 1024 * 1024;
     public static final int DEFAULT_INIT_LIMIT_TICKS = 10;
     public static final int DEFAULT_SYNC_LIMIT_TICKS = 5;
 
@@ -108,6 +116,8 @@ public final class ServerConfig {
     static final String EXPECT_PRE_ALLOC_KIB = "a non-negative integer (KiB; 0 disables preallocation)";
     static final String EXPECT_POSITIVE_MS = "a positive integer (milliseconds)";
     static final String EXPECT_PER_MINUTE = "a positive integer (containers per minute)";
+    static final String EXPECT_NON_NEGATIVE = "a number >= 0 (0 = unlimited)";
+    static final String EXPECT_PENDING_REPLY_BYTES = "a number of bytes >= 1048576";
     static final String EXPECT_CLUSTER_ID = "a non-empty name of letters, digits, '.', '_' or '-'";
     static final String EXPECT_SUPER_DIGEST = "<user>:<base64 SHA-1 digest>, as printed by "
             + "DigestAuthProvider.generateDigest(\"<user>:<password>\")";
@@ -145,6 +155,10 @@ public final class ServerConfig {
     private final int syncLimitTicks;
     private final SortedMap<Long, String> servers;
     private final String peerType;
+    private final int maxCnxns;
+    private final long maxPendingReplyBytes;
+    private final Path faultFsyncStallFile;
+    private final Path faultFsyncFailFile;
     private final List<String> warnings;
 
     ServerConfig(ServerConfigBuilder b, int minSessionTimeoutMs, int maxSessionTimeoutMs, int snapRetainCount,
@@ -177,6 +191,10 @@ public final class ServerConfig {
         this.syncLimitTicks = b.syncLimitTicks;
         this.servers = Collections.unmodifiableSortedMap(new TreeMap<>(b.servers));
         this.peerType = b.peerType;
+        this.maxCnxns = b.maxCnxns;
+        this.maxPendingReplyBytes = b.maxPendingReplyBytes;
+        this.faultFsyncStallFile = b.faultFsyncStallFile;
+        this.faultFsyncFailFile = b.faultFsyncFailFile;
         this.warnings = List.copyOf(warnings);
     }
 
@@ -199,7 +217,9 @@ public final class ServerConfig {
                 .containerMaxPerMinute(containerMaxPerMinute)
                 .logSegmentBytes(logSegmentBytes).clusterId(clusterId).superDigest(superDigest)
                 .quorumSecretFile(quorumSecretFile)
-                .initLimitTicks(initLimitTicks).syncLimitTicks(syncLimitTicks).peerType(peerType);
+                .initLimitTicks(initLimitTicks).syncLimitTicks(syncLimitTicks).peerType(peerType)
+                .maxCnxns(maxCnxns).maxPendingReplyBytes(maxPendingReplyBytes)
+                .faultFsyncStallFile(faultFsyncStallFile).faultFsyncFailFile(faultFsyncFailFile);
         servers.forEach(b::server);
         return b;
     }
@@ -333,6 +353,26 @@ public final class ServerConfig {
     /** The cluster secret peer links prove (a copy), read from {@link #quorumSecretFile()} when built. */
     public Optional<byte[]> quorumSecret() {
         return Optional.ofNullable(quorumSecret).map(byte[]::clone);
+    }
+
+    /** Client connections this server accepts at once, all clients together; 0 = unlimited. */
+    public int maxCnxns() {
+        return maxCnxns;
+    }
+
+    /** Reply bytes one client connection may leave unread before it is closed. */
+    public long maxPendingReplyBytes() {
+        return maxPendingReplyBytes;
+    }
+
+    /** Test-only fault injection: see {@link #FAULT_FSYNC_STALL_FILE}. */
+    public Optional<Path> faultFsyncStallFile() {
+        return Optional.ofNullable(faultFsyncStallFile);
+    }
+
+    /** Test-only fault injection: see {@link #FAULT_FSYNC_FAIL_FILE}. */
+    public Optional<Path> faultFsyncFailFile() {
+        return Optional.ofNullable(faultFsyncFailFile);
     }
 
     /** {@code initLimit}: ticks a follower may take to connect and sync to the leader. */

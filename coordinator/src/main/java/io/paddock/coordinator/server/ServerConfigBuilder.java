@@ -54,6 +54,10 @@ public final class ServerConfigBuilder {
     int syncLimitTicks = DEFAULT_SYNC_LIMIT_TICKS;
     final SortedMap<Long, String> servers = new TreeMap<>();
     String peerType;
+    int maxCnxns = 0;
+    long maxPendingReplyBytes = DEFAULT_MAX_PENDING_REPLY_BYTES;
+    Path faultFsyncStallFile;
+    Path faultFsyncFailFile;
     final List<String> warnings = new ArrayList<>();
 
     ServerConfigBuilder() {
@@ -221,6 +225,26 @@ public final class ServerConfigBuilder {
         return this;
     }
 
+    public ServerConfigBuilder maxCnxns(int v) {
+        this.maxCnxns = v;
+        return this;
+    }
+
+    public ServerConfigBuilder maxPendingReplyBytes(long v) {
+        this.maxPendingReplyBytes = v;
+        return this;
+    }
+
+    public ServerConfigBuilder faultFsyncStallFile(Path v) {
+        this.faultFsyncStallFile = v;
+        return this;
+    }
+
+    public ServerConfigBuilder faultFsyncFailFile(Path v) {
+        this.faultFsyncFailFile = v;
+        return this;
+    }
+
     /** Records a warning raised by the loader (already logged there). */
     ServerConfigBuilder warning(String message) {
         this.warnings.add(message);
@@ -323,6 +347,13 @@ public final class ServerConfigBuilder {
         }
         if (syncLimitTicks <= 0) {
             throw ConfigException.invalid(SYNC_LIMIT, Integer.toString(syncLimitTicks), EXPECT_TICKS);
+        }
+        if (maxCnxns < 0) {
+            throw ConfigException.invalid(MAX_CNXNS, Integer.toString(maxCnxns), EXPECT_NON_NEGATIVE);
+        }
+        if (maxPendingReplyBytes < 1024 * 1024) {
+            throw ConfigException.invalid(MAX_PENDING_REPLY_BYTES, Long.toString(maxPendingReplyBytes),
+                    EXPECT_PENDING_REPLY_BYTES);
         }
         if (peerType != null) {
             String t = peerType.trim().toLowerCase(Locale.ROOT);

@@ -22,4 +22,16 @@ public record ServerEnvironment(Clock clock, Entropy entropy, Scheduler schedule
         return new ServerEnvironment(Clock.system(), Entropy.secure(), Scheduler.threads(), Disk.local(),
                 Network.netty(), ApplyObserver.NONE, Defect.NONE, ZabConfig.Defect.NONE);
     }
+
+    /** Production, with the disk wrapped when the configuration asks for test-only fault injection. */
+    public static ServerEnvironment production(ServerConfig config) {
+        ServerEnvironment env = production();
+        if (config.faultFsyncStallFile().isEmpty() && config.faultFsyncFailFile().isEmpty()) {
+            return env;
+        }
+        return new ServerEnvironment(env.clock(), env.entropy(), env.scheduler(),
+                new io.paddock.coordinator.env.FaultInjectingDisk(env.disk(), config.faultFsyncStallFile().orElse(null),
+                        config.faultFsyncFailFile().orElse(null)),
+                env.network(), env.observer(), env.defect(), env.zabDefect());
+    }
 }

@@ -458,12 +458,18 @@ public final class ZabPeer {
             followerPhase = FollowerPhase.BROADCAST;
             commitUpTo(u.committed());
         } else if (m instanceof Message.Proposal p && p.epoch() == leaderEpoch) {
+            if (!continues(p.entry().zxid())) {
+                return;
+            }
             appendToLog(p.entry());
             out.sendAfterPersist.add(new Outbound(leaderId, new Message.Ack(leaderEpoch, p.entry().zxid())));
         } else if (m instanceof Message.Commit c && c.epoch() == leaderEpoch) {
             commitUpTo(c.zxid());
         } else if (m instanceof Message.Inform i && i.epoch() == leaderEpoch) {
             if (i.entry().zxid() > lastZxid()) {
+                if (!continues(i.entry().zxid())) {
+                    return;
+                }
                 appendToLog(i.entry());
             }
             commitUpTo(i.entry().zxid());
@@ -477,5 +483,19 @@ public final class ZabPeer {
     void lead() {
         role = Role.LEADING;
         leader = new LeaderRole(this);
+    }
+
+    /**
+     * True when {@code zxid} directly follows our log (the next counter, or the first txn of a later
+     * epoch). Otherwise a message was lost on a link that did not report the loss as a break: our
+     * history would get a hole, so look for the leader again and let synchronization fill it.
+     */
+    private boolean continues(long zxid) {
+        long last = lastZxid();
+        if (zxid == last + 1 || Zxid.epoch(zxid) > Zxid.epoch(last) && Zxid.counter(zxid) == 1) {
+            return true;
+        }
+        lookAgain();
+        return false;
     }
 }

@@ -92,6 +92,8 @@ final class SimExecutor implements SerialExecutor {
         queue.pollFirst();
         try {
             loop.runTask(this, head.task());
+        } catch (ServerSimulation.Violation v) {
+            throw v; // a check failed inside a server's task: the run is over, not the server
         } catch (RuntimeException | Error e) {
             failed = true;
             queue.clear();

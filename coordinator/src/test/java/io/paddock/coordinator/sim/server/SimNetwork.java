@@ -36,6 +36,8 @@ final class SimNetwork {
         long blackholeUntil = -1;
         long extraDelayNanos;
         boolean redialScheduled;
+        /** Per end (a, b): a break not yet reported to that end. */
+        final boolean[] breakUnreported = new boolean[2];
 
         Link(long a, long b) {
             this.a = a;
@@ -153,16 +155,25 @@ final class SimNetwork {
         }
         l.connected = false;
         l.generation++;
-        long gen = l.generation;
-        for (long[] ends : new long[][] {{l.a, l.b}, {l.b, l.a}}) {
-            long self = ends[0];
-            long other = ends[1];
-            loop.after(latency(other, self), () -> {
-                PeerLinks.Listener listener = peerListeners.get(self);
-                if (listener != null && l.generation == gen) {
-                    listener.disconnected(other);
-                }
-            });
+        l.breakUnreported[0] = true;
+        l.breakUnreported[1] = true;
+        for (int end = 0; end < 2; end++) {
+            int e = end;
+            loop.after(latency(e == 0 ? l.b : l.a, e == 0 ? l.a : l.b), () -> reportBreak(l, e));
+        }
+    }
+
+    /** Tells one end its connection broke, once; a reconnection always comes after this report. */
+    private void reportBreak(Link l, int end) {
+        if (!l.breakUnreported[end]) {
+            return;
+        }
+        l.breakUnreported[end] = false;
+        long self = end == 0 ? l.a : l.b;
+        long other = end == 0 ? l.b : l.a;
+        PeerLinks.Listener listener = peerListeners.get(self);
+        if (listener != null) {
+            listener.disconnected(other);
         }
     }
 
@@ -186,6 +197,9 @@ final class SimNetwork {
         if (la == null || lb == null) {
             return;
         }
+        // as the real transport does: a new connection replacing an old one reports the old one lost
+        reportBreak(l, 0);
+        reportBreak(l, 1);
         l.connected = true;
         l.generation++;
         la.connected(l.b);
@@ -209,7 +223,11 @@ final class SimNetwork {
             PeerLinks.Listener listener = peerListeners.get(to);
             if (listener != null && l.generation == gen && l.connected) {
                 if (!(m instanceof Message.Relay)) {
-                    lastHeard.put(from + "-" + to, loop.now());
+                    // A paused process reads what arrived meanwhile when it resumes: only then has it
+                    // "heard" it (no process can tell a message that waited in its socket buffer
+                    // from a fresh one; a follower may serve for syncLimit after a pause ends).
+                    SimHost h = hosts.get(to);
+                    lastHeard.put(from + "-" + to, Math.max(loop.now(), h.pausedUntil()));
                 }
                 listener.received(from, m);
             }
