@@ -2,7 +2,6 @@ package io.paddock.coordinator.server;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -37,13 +36,14 @@ final class SecretFile {
      * @throws ConfigException naming the key and the file when it cannot be used
      */
     static byte[] read(Path file, List<String> warnings) {
-        if (!Files.isRegularFile(file) && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw invalid(file, "not a regular file");
         }
         byte[] bytes;
         try {
-            if (Files.size(file) > MAX_BYTES) {
-                throw invalid(file, "it holds " + Files.size(file) + " bytes");
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw invalid(file, "it holds " + size + " bytes");
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
