@@ -11,6 +11,7 @@ import io.paddock.coordinator.net.ClientPort;
 import io.paddock.coordinator.net.Network;
 import io.paddock.coordinator.net.PeerHandshake;
 import io.paddock.coordinator.net.PeerLinks;
+import io.paddock.coordinator.net.PeerSecret;
 import io.paddock.coordinator.request.AccessControl;
 import io.paddock.coordinator.request.RequestPath;
 import io.paddock.coordinator.storage.DataDirIdentity;
@@ -205,10 +206,17 @@ public final class PaddockServer implements AutoCloseable {
         }
         QuorumPeerSpec self = quorumConfig.self().orElseThrow();
         long redialMs = Math.max(50, Math.min(1000, config.tickTimeMs() / 4));
-        PeerLinks l = env.network().openPeerLinks(new Network.PeerSpec(new PeerHandshake(PeerHandshake.PROTOCOL_VERSION,
-                quorumConfig.myId(), config.clusterId(), quorumConfig.fingerprint()),
-                new InetSocketAddress(self.host(), self.quorumPort()), others, MAX_PEER_FRAME_BYTES, redialMs), driver);
-        LOG.info("quorum port {}; peers {}", l.localAddress(), others);
+        // a connection gets initLimit ticks to complete its handshake, as ZooKeeper's initial exchange does
+        Network.PeerSettings settings = new Network.PeerSettings(MAX_PEER_FRAME_BYTES,
+                Network.PeerSettings.DEFAULT_SEND_BACKLOG_BYTES,
+                (long) config.tickTimeMs() * config.initLimitTicks(), redialMs);
+        PeerHandshake handshake = new PeerHandshake(PeerHandshake.PROTOCOL_VERSION, quorumConfig.myId(),
+                config.clusterId(), quorumConfig.fingerprint());
+        PeerLinks l = env.network().openPeerLinks(new Network.PeerSpec(handshake,
+                config.quorumSecret().map(PeerSecret::new), env.entropy(),
+                new InetSocketAddress(self.host(), self.quorumPort()), others, settings), driver);
+        LOG.info("quorum port {}; peers {}; {}", l.localAddress(), others,
+                config.quorumSecret().isPresent() ? "peers prove the cluster secret" : "no cluster secret");
         return l;
     }
 
