@@ -87,10 +87,7 @@ public final class RequestPath implements ClientRequestSink, Replication.Host {
         this.observer = observer;
         Preparer preparer = new Preparer(tree, settings.extendedTypesEnabled());
         this.connections = new Connections(watches, stats, clock, settings.globalOutstandingLimit());
-        // The planted WATCH_AFTER_READ defect registers read watches in a later task, so a change
-        // applied in between is missed; correct code registers them with the read.
-        this.reads = new ReadHandler(tree, watches, access, connections,
-                defect == Defect.WATCH_AFTER_READ ? thread : Runnable::run);
+        this.reads = new ReadHandler(tree, watches, access, connections, thread, defect);
         connections.answerReadsWith(reads);
         this.leader = new LeaderWrites(preparer, access, replication, clock);
         this.learner = new LearnerForwarding(replication);

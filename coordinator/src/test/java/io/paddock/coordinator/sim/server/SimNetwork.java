@@ -19,6 +19,9 @@ import java.util.Map;
  * are lost; the link redials by itself once both ends are up and the fault is over.
  */
 final class SimNetwork {
+    /** Connections a server closed because their client stopped reading (coverage). */
+    long unreadCloses;
+
     /** Base one-way latency and jitter of every link. */
     static final long LATENCY_NANOS = 100_000;
     static final long JITTER_NANOS = 200_000;
