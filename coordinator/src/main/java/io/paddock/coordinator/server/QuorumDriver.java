@@ -295,7 +295,11 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
         if (stopped) {
             return;
         }
-        sendAll(r.sendAfterPersist());
+        if (r.attempt() == peer.attempt()) {
+            sendAll(r.sendAfterPersist());
+        } else if (!r.sendAfterPersist().isEmpty()) {
+            LOG.debug("dropping {} acknowledgements of an abandoned attempt", r.sendAfterPersist().size());
+        }
         if (r.installSnapshot() != null) {
             LOG.info("installing the leader's snapshot at zxid {}", Zxid.hex(r.snapshotZxid()));
             host.install(r.installSnapshot(), r.snapshotZxid());

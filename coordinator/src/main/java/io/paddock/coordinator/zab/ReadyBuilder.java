@@ -50,9 +50,9 @@ final class ReadyBuilder {
         commit.clear();
     }
 
-    Ready take() {
+    Ready take(long attempt) {
         Ready r = new Ready(sendNow, truncateAfter, installSnapshot, installSnapshotZxid, append, persistAccepted,
-                persistCurrent, sendAfterPersist, commit);
+                persistCurrent, sendAfterPersist, commit, attempt);
         sendNow = new ArrayList<>();
         sendAfterPersist = new ArrayList<>();
         truncateAfter = -1;

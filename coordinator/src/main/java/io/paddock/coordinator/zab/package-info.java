@@ -24,7 +24,9 @@
  *       {@link Ready#acceptedEpoch()} then {@link Ready#currentEpoch()} (atomic state files).</li>
  *   <li>Only then send {@link Ready#sendAfterPersist()}: acknowledgements (ACKEPOCH, ACK of a
  *       proposal, ACK of NEWLEADER) that promise durability. Sending them earlier is the bug behind
- *       ZooKeeper's data-loss issues (ZOOKEEPER-3911, -3642, -4643, -4646).</li>
+ *       ZooKeeper's data-loss issues (ZOOKEEPER-3911, -3642, -4643, -4646). Send them only if
+ *       {@link Ready#attempt()} still equals the peer's {@code attempt()}: a peer that looked again,
+ *       or follows or leads anew, while this Ready persisted has abandoned the role they were for.</li>
  *   <li>Apply the rest of {@link Ready#commit()} in order to the state machine (the data tree),
  *       through the same apply used by recovery; if {@link Ready#installSnapshot()} is set, replace
  *       the state with it first.</li>
