@@ -118,6 +118,7 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
 
     /** Leaves the election (the next active still fences this NameNode) and stops every thread. */
     public void stop() throws InterruptedException {
+        LOG.info("failover controller for {} stopping: leaving the election", config.local);
         health.stop();
         rpc.stop();
         try {

@@ -152,7 +152,11 @@ public final class HaCluster implements AutoCloseable {
 
     /** {@code -formatZK -nonInteractive} with the Paddock controller for this nameservice; the exit code. */
     public int formatZk() throws Exception {
-        return FailoverControllerMain.run(conf(0), new String[] {"-formatZK", "-nonInteractive"},
+        return formatZk(conf(0));
+    }
+
+    static int formatZk(Configuration conf) throws Exception {
+        return FailoverControllerMain.run(conf, new String[] {"-formatZK", "-nonInteractive"},
                 new ByteArrayInputStream(new byte[0]), System.out, System.err);
     }
 
