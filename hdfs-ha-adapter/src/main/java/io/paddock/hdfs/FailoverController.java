@@ -61,11 +61,15 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
     private HAServiceState lastServiceState;
     /** Consecutive health reports in which the NameNode was not in the role the lock gives it. */
     private int roleMismatches;
+    /** {@link System#nanoTime()} when this controller's last transitionToActive completed. */
+    private long activeSinceNanos;
     private long delayJoiningUntilNanos;
     private boolean recheckScheduled;
     private final Object attempts = new Object();
     private long attemptCount;
     private Attempt lastAttempt;
+    /** The last health report said SERVICE_HEALTHY; guarded by {@link #attempts}, for gracefulFailover's wait. */
+    private boolean healthyForFailover;
 
     FailoverController(ControllerConfig config) throws IOException {
         this.config = config;
@@ -82,6 +86,7 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         this.rpc = new ControllerRpcServer(config, this);
         this.statusServer = new StatusServer(config.statusAddress, status);
         this.admins = new AccessControlList(config.conf.get("dfs.cluster.administrators", " "));
+        this.activeSinceNanos = System.nanoTime();
     }
 
     /**
@@ -147,15 +152,30 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         return status;
     }
 
+    /** For tests: the coordinator client of the current session (null between sessions). */
+    org.apache.zookeeper.ZooKeeper coordinatorClient() throws IOException {
+        return onEvents(elector::client);
+    }
+
+    /** For tests: whether a new coordinator session is scheduled to be opened later. */
+    boolean coordinatorReconnectScheduled() throws IOException {
+        return onEvents(elector::reconnectScheduled);
+    }
+
     // ---- health ----
 
-    private void onHealth(HealthMonitor.State state, HAServiceState serviceState, String detail) {
+    private void onHealth(HealthMonitor.State state, HAServiceState serviceState, String detail, long takenAtNanos) {
         events.execute(() -> guarded(() -> {
+            status.count("health_checks");
+            synchronized (attempts) {
+                healthyForFailover = state == HealthMonitor.State.SERVICE_HEALTHY;
+                attempts.notifyAll();
+            }
             lastHealth = state;
             lastServiceState = serviceState;
             status.health(state.name());
             status.localState(serviceState == null ? "UNKNOWN" : serviceState.name());
-            if (leftActiveRoleByItself(serviceState)) {
+            if (leftActiveRoleByItself(serviceState, takenAtNanos)) {
                 return;
             }
             recheckElectability();
@@ -166,10 +186,19 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
      * The lock says active but the NameNode reports standby twice in a row (someone ran
      * {@code haadmin -transitionToStandby --forcemanual}, or the NameNode stepped down): holding the
      * lock would leave the nameservice without an active NameNode, so leave the election for a
-     * second and let the election run again.
+     * second and let the election run again. Only reports taken after this controller's own
+     * transitionToActive completed count: the health thread keeps reporting while fencing and the
+     * transition run on the event thread, and the reports queued meanwhile still say "standby".
      */
-    private boolean leftActiveRoleByItself(HAServiceState serviceState) {
-        if (elector.state() != LockElector.State.ACTIVE || serviceState != HAServiceState.STANDBY) {
+    private boolean leftActiveRoleByItself(HAServiceState serviceState, long takenAtNanos) {
+        if (elector.state() != LockElector.State.ACTIVE) {
+            roleMismatches = 0;
+            return false;
+        }
+        if (takenAtNanos - activeSinceNanos < 0) {
+            return false;
+        }
+        if (serviceState != HAServiceState.STANDBY) {
             roleMismatches = 0;
             return false;
         }
@@ -222,7 +251,9 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         try {
             proxy = config.local.getProxy(config.conf, config.newActiveTimeoutMs);
             transition(proxy, true);
+            activeSinceNanos = System.nanoTime();
             long ms = millisSince(t0);
+            LOG.info("{} is active (transitionToActive took {} ms)", config.local, ms);
             status.transition(new ControllerStatus.Transition(Instant.now(), "ACTIVE", "won the election", true, ms, null));
             status.count("transitions_to_active");
             status.currentActive(config.namenodeId);
@@ -241,7 +272,7 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
 
     @Override
     public void becomeStandby() {
-        toStandby("another NameNode holds the lock");
+        toStandby("not the lock holder");
         refreshCurrentActive();
     }
 
@@ -280,28 +311,48 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
             fenced = false;
             detail = e.toString();
         }
-        status.fencing(new ControllerStatus.Fencing(Instant.now(), target.getNameNodeId(), methods, fenced,
-                millisSince(t0), detail));
+        long ms = millisSince(t0);
+        LOG.info("fencing {} with {}: {} in {} ms", target, ControllerConfig.FENCING_METHODS, detail, ms);
+        status.fencing(new ControllerStatus.Fencing(Instant.now(), target.getNameNodeId(), methods, fenced, ms, detail));
         if (!fenced) {
             recordAttempt(false, "Unable to fence old active " + target + ": " + detail);
             throw new IllegalStateException("Unable to fence " + target + ": " + detail);
         }
     }
 
-    /** Asks the previous active to step down itself; true if it did. */
+    /**
+     * Asks the previous active to step down itself; true if it did. Bounded as a whole by
+     * {@code ha.failover-controller.graceful-fence.rpc-timeout.ms}. A NameNode whose RPC port refuses
+     * connections is not asked at all: nothing listens there, and the IPC client's connect retry
+     * would only delay the configured fencing methods, which run next in every case but success.
+     */
     private boolean gracefulFence(HAServiceTarget target) {
         long t0 = System.nanoTime();
+        String method = "graceful (transitionToStandby)";
+        PortProbe.Result port = PortProbe.probe(target.getAddress(), config.gracefulFenceTimeoutMs);
+        if (port != PortProbe.Result.ACCEPTS) {
+            String why = port == PortProbe.Result.REFUSED
+                    ? target.getAddress() + " refuses connections (nothing listens there)"
+                    : target.getAddress() + " did not answer within " + config.gracefulFenceTimeoutMs + " ms";
+            LOG.info("not asking {} to step down: {}", target, why);
+            status.fencing(new ControllerStatus.Fencing(Instant.now(), nnId(target), method, false, millisSince(t0),
+                    "skipped: " + why));
+            return false;
+        }
         HAServiceProtocol proxy = null;
         try {
-            proxy = target.getProxy(config.gracefulFenceConf, config.gracefulFenceTimeoutMs);
-            // no second attempt here: the previous active is often dead, and fencing must not wait
+            int left = (int) Math.max(1, config.gracefulFenceTimeoutMs - millisSince(t0));
+            proxy = target.getProxy(config.gracefulFenceConf, left);
+            // no second attempt here: the previous active is often dying, and fencing must not wait
             send(proxy, false);
-            status.fencing(new ControllerStatus.Fencing(Instant.now(), nnId(target), "graceful (transitionToStandby)",
-                    true, millisSince(t0), "stepped down"));
+            LOG.info("{} stepped down when asked", target);
+            status.fencing(new ControllerStatus.Fencing(Instant.now(), nnId(target), method, true, millisSince(t0),
+                    "stepped down"));
             return true;
         } catch (Throwable t) {
-            status.fencing(new ControllerStatus.Fencing(Instant.now(), nnId(target), "graceful (transitionToStandby)",
-                    false, millisSince(t0), t.toString()));
+            LOG.info("asking {} to step down failed: {}", target, t.toString());
+            status.fencing(new ControllerStatus.Fencing(Instant.now(), nnId(target), method, false, millisSince(t0),
+                    t.toString()));
             return false;
         } finally {
             stopProxy(proxy);
@@ -368,6 +419,12 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         synchronized (attempts) {
             before = attemptCount;
         }
+        // an operator asks for this NameNode: a back-off after an earlier failure must not make the
+        // request wait for up to a minute
+        onEvents(() -> {
+            elector.endBackoff();
+            return null;
+        });
         List<ZKFCProtocol> ceded = new ArrayList<>();
         try {
             List<String> order = new ArrayList<>(config.otherNamenodeIds);
@@ -381,6 +438,10 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
             Attempt attempt = awaitAttempt(before, timeout + 60_000L);
             for (ZKFCProtocol remote : ceded) {
                 remote.cedeActive(-1);
+            }
+            if (attempt == null && !healthyForFailover()) {
+                throw new ServiceFailedException("Unable to become active. " + config.local
+                        + " became unhealthy while trying to fail over.");
             }
             if (attempt == null) {
                 throw new ServiceFailedException("Unable to become active. " + config.local + " did not get an "
@@ -437,12 +498,17 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         }
     }
 
+    /**
+     * The first attempt to become active after attempt number {@code after}; null after
+     * {@code timeoutMs}, or as soon as the local NameNode is reported unhealthy (it then leaves the
+     * election, so no attempt will come).
+     */
     private Attempt awaitAttempt(long after, long timeoutMs) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         synchronized (attempts) {
             while (attemptCount <= after) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (left <= 0 || !healthyForFailover) {
                     return null;
                 }
                 try {
@@ -453,6 +519,12 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
                 }
             }
             return lastAttempt;
+        }
+    }
+
+    private boolean healthyForFailover() {
+        synchronized (attempts) {
+            return healthyForFailover;
         }
     }
 

@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.DFSConfigKeys;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.hdfs.server.namenode.NameNodeResourceChecker;
 import org.apache.hadoop.hdfs.qjournal.MiniQJMHACluster;
 import org.apache.hadoop.hdfs.tools.DFSHAAdmin;
 
@@ -108,6 +110,19 @@ public final class HaCluster implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    /**
+     * Makes NameNode {@code index} find its name directories short of space, or back to normal: the
+     * NameNode's own resource checker then fails (or passes) its next {@code monitorHealth}, the
+     * health drop a failing disk causes.
+     */
+    void diskFull(int index, boolean full) throws IOException {
+        Configuration c = new Configuration(dfs.getConfiguration(index));
+        if (full) {
+            c.setLong(DFSConfigKeys.DFS_NAMENODE_DU_RESERVED_KEY, Long.MAX_VALUE);
+        }
+        dfs.getNameNode(index).getNamesystem().setNNResourceChecker(new NameNodeResourceChecker(c));
     }
 
     public List<String> fenced() throws IOException {
