@@ -1,6 +1,5 @@
 package io.paddock.hdfs;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.security.PrivilegedExceptionAction;
 import java.time.Instant;
@@ -14,10 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.ha.ActiveStandbyElector.ActiveStandbyElectorCallback;
 import org.apache.hadoop.ha.HAServiceProtocol;
 import org.apache.hadoop.ha.HAServiceProtocol.HAServiceState;
-import org.apache.hadoop.ha.HAServiceProtocol.RequestSource;
-import org.apache.hadoop.ha.HAServiceProtocol.StateChangeRequestInfo;
-import org.apache.hadoop.ha.HAServiceProtocolHelper;
-import org.apache.hadoop.ha.HAServiceTarget;
 import org.apache.hadoop.ha.HealthMonitor;
 import org.apache.hadoop.ha.ServiceFailedException;
 import org.apache.hadoop.ha.ZKFCProtocol;
@@ -52,6 +47,7 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
     private final ControllerStatus status;
     private final ScheduledExecutorService events;
     private final LockElector elector;
+    private final OldActiveFencer fencer;
     private final HealthWatch health;
     private final ControllerRpcServer rpc;
     private final StatusServer statusServer;
@@ -82,6 +78,7 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
             return t;
         });
         this.elector = new LockElector(config, this, events, status);
+        this.fencer = new OldActiveFencer(config, codec, status);
         this.health = new HealthWatch(config, this::onHealth);
         this.rpc = new ControllerRpcServer(config, this);
         this.statusServer = new StatusServer(config.statusAddress, status);
@@ -289,73 +286,11 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
 
     @Override
     public void fenceOldActive(byte[] oldActiveData) {
-        NNHAServiceTarget target;
         try {
-            target = codec.decode(oldActiveData);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot tell whom to fence: " + e.getMessage(), e);
-        }
-        LOG.info("fencing the previous active {}", target);
-        if (gracefulFence(target)) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        String methods = config.conf.get(ControllerConfig.FENCING_METHODS, "");
-        boolean fenced;
-        String detail;
-        try {
-            target.checkFencingConfigured();
-            fenced = target.getFencer().fence(target);
-            detail = fenced ? "fenced" : "every method in " + ControllerConfig.FENCING_METHODS + " failed";
-        } catch (Exception e) {
-            fenced = false;
-            detail = e.toString();
-        }
-        long ms = millisSince(t0);
-        LOG.info("fencing {} with {}: {} in {} ms", target, ControllerConfig.FENCING_METHODS, detail, ms);
-        status.fencing(new ControllerStatus.Fencing(Instant.now(), target.getNameNodeId(), methods, fenced, ms, detail));
-        if (!fenced) {
-            recordAttempt(false, "Unable to fence old active " + target + ": " + detail);
-            throw new IllegalStateException("Unable to fence " + target + ": " + detail);
-        }
-    }
-
-    /**
-     * Asks the previous active to step down itself; true if it did. Bounded as a whole by
-     * {@code ha.failover-controller.graceful-fence.rpc-timeout.ms}. A NameNode whose RPC port refuses
-     * connections is not asked at all: nothing listens there, and the IPC client's connect retry
-     * would only delay the configured fencing methods, which run next in every case but success.
-     */
-    private boolean gracefulFence(HAServiceTarget target) {
-        long t0 = System.nanoTime();
-        String method = "graceful (transitionToStandby)";
-        PortProbe.Result port = PortProbe.probe(target.getAddress(), config.gracefulFenceTimeoutMs);
-        if (port != PortProbe.Result.ACCEPTS) {
-            String why = port == PortProbe.Result.REFUSED
-                    ? target.getAddress() + " refuses connections (nothing listens there)"
-                    : target.getAddress() + " did not answer within " + config.gracefulFenceTimeoutMs + " ms";
-            LOG.info("not asking {} to step down: {}", target, why);
-            status.fencing(new ControllerStatus.Fencing(Instant.now(), nnId(target), method, false, millisSince(t0),
-                    "skipped: " + why));
-            return false;
-        }
-        HAServiceProtocol proxy = null;
-        try {
-            int left = (int) Math.max(1, config.gracefulFenceTimeoutMs - millisSince(t0));
-            proxy = target.getProxy(config.gracefulFenceConf, left);
-            // no second attempt here: the previous active is often dying, and fencing must not wait
-            send(proxy, false);
-            LOG.info("{} stepped down when asked", target);
-            status.fencing(new ControllerStatus.Fencing(Instant.now(), nnId(target), method, true, millisSince(t0),
-                    "stepped down"));
-            return true;
-        } catch (Throwable t) {
-            LOG.info("asking {} to step down failed: {}", target, t.toString());
-            status.fencing(new ControllerStatus.Fencing(Instant.now(), nnId(target), method, false, millisSince(t0),
-                    t.toString()));
-            return false;
-        } finally {
-            stopProxy(proxy);
+            fencer.fence(oldActiveData);
+        } catch (IllegalStateException e) {
+            recordAttempt(false, e.getMessage());
+            throw e;
         }
     }
 
@@ -562,44 +497,16 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         }
     }
 
-    /**
-     * Sends a NameNode transition (idempotent on the NameNode). Hadoop's IPC client caches
-     * connections for {@code ipc.client.connection.maxidletime}; one cached to a NameNode process
-     * that has since restarted fails the next call with EOF before any reply, so that one failure is
-     * answered by sending again on a fresh connection.
-     */
-    private static void transition(HAServiceProtocol proxy, boolean toActive) throws IOException {
-        try {
-            send(proxy, toActive);
-        } catch (EOFException staleConnection) {
-            LOG.info("NameNode connection was stale ({}); sending the transition again", staleConnection.toString());
-            send(proxy, toActive);
-        }
-    }
-
-    private static void send(HAServiceProtocol proxy, boolean toActive) throws IOException {
-        if (toActive) {
-            HAServiceProtocolHelper.transitionToActive(proxy, requestInfo());
-        } else {
-            HAServiceProtocolHelper.transitionToStandby(proxy, requestInfo());
-        }
-    }
-
-    private static StateChangeRequestInfo requestInfo() {
-        return new StateChangeRequestInfo(RequestSource.REQUEST_BY_ZKFC);
-    }
-
-    private static String nnId(HAServiceTarget t) {
-        return t instanceof NNHAServiceTarget nn ? nn.getNameNodeId() : t.toString();
-    }
-
     private static long millisSince(long t0) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        return NameNodeRpc.millisSince(t0);
     }
 
     private static void stopProxy(Object proxy) {
-        if (proxy != null) {
-            RPC.stopProxy(proxy);
-        }
+        NameNodeRpc.stopProxy(proxy);
     }
+
+    private static void transition(HAServiceProtocol proxy, boolean toActive) throws IOException {
+        NameNodeRpc.transition(proxy, toActive);
+    }
+
 }
