@@ -247,6 +247,7 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         HAServiceProtocol proxy = null;
         try {
             proxy = config.local.getProxy(config.conf, config.newActiveTimeoutMs);
+            LOG.info("transitioning {} to active", config.local);
             transition(proxy, true);
             activeSinceNanos = System.nanoTime();
             long ms = millisSince(t0);
