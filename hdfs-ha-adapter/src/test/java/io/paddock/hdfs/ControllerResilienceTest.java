@@ -86,11 +86,12 @@ class ControllerResilienceTest {
         FailoverController[] fc = pair.fc;
         ha.dfs.shutdownNameNode(0);
         // nn0 is gone and the fencer fails: nn1 must not become active; attempts are spaced 1 s, 2 s, ...
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> fencerRuns(ha) >= 3);
+        // (waiting for the third failure to be recorded and the back-off after it to begin)
+        ProcessEnsemble.await(Duration.ofSeconds(60), () -> shellFencings(fc[1]).size() >= 3
+                && "BACKING_OFF".equals(fc[1].status().electorState()));
         assertEquals(-1, ha.active(), "never active without a successful fence");
-        List<ControllerStatus.Fencing> shell = fc[1].status().fencings().stream()
-                .filter(f -> f.method().startsWith("shell(")).toList();
-        assertTrue(shell.size() >= 3, shell.toString());
+        assertTrue(fencerRuns(ha) >= 3);
+        List<ControllerStatus.Fencing> shell = shellFencings(fc[1]);
         for (ControllerStatus.Fencing f : shell) {
             assertFalse(f.succeeded(), f.toString());
         }
@@ -104,7 +105,6 @@ class ControllerResilienceTest {
         // another controller takes the lock during the back-off (here the test's own session with
         // nn0's data, as nn0's controller would write it): nn1's controller follows it at once and
         // keeps its NameNode standby, instead of noticing only when its back-off (4 s now) ends
-        assertEquals("BACKING_OFF", fc[1].status().electorState());
         Instant taken = Instant.now();
         pair.zk.create(ProxiedControllers.LOCK, pair.electionData(0), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         ProcessEnsemble.await(Duration.ofSeconds(30), () -> fc[1].status().transitions().stream()
@@ -116,6 +116,10 @@ class ControllerResilienceTest {
         // nn0 comes back (as standby): the pair recovers by itself, one NameNode becomes active
         ha.dfs.restartNameNode(0);
         ProcessEnsemble.await(Duration.ofSeconds(90), () -> ha.active() >= 0);
+    }
+
+    private static List<ControllerStatus.Fencing> shellFencings(FailoverController fc) {
+        return fc.status().fencings().stream().filter(f -> f.method().startsWith("shell(")).toList();
     }
 
     private static int fencerRuns(HaCluster ha) {

@@ -78,7 +78,8 @@ class ElectionSafetyTest {
      * Both election znodes vanish under the active controller (what {@code -formatZK -force} or a
      * hand-made delete does): it takes the lock again and writes its breadcrumb again, so when it is
      * later cut off past its session timeout, the other controller fences its NameNode before
-     * activating its own; there is never a second active NameNode.
+     * activating its own; there is never a second active NameNode. Without the parent znode it cannot
+     * take the lock at all, and its NameNode steps down until it can.
      */
     @Test
     void electionZnodesDeletedUnderTheActiveComeBackWithTheBreadcrumb() throws Exception {
@@ -101,6 +102,16 @@ class ElectionSafetyTest {
         });
         assertArrayEquals(crumb, pair.zk.getData(ProxiedControllers.BREADCRUMB, false, null));
         assertEquals(0, ha.active());
+
+        // the election's parent znode goes too: the lock cannot be taken again, so the NameNode steps
+        // down rather than stay active outside the election with no breadcrumb naming it; once the
+        // parent is back, the controller is elected again after its back-off
+        pair.zk.multi(List.of(Op.delete(ProxiedControllers.LOCK, -1), Op.delete(ProxiedControllers.BREADCRUMB, -1),
+                Op.delete(ProxiedControllers.ELECTION, -1)));
+        ProcessEnsemble.await(Duration.ofSeconds(30), () -> ha.active() == -1);
+        pair.zk.create(ProxiedControllers.ELECTION, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        ProcessEnsemble.await(Duration.ofSeconds(30), () -> ha.active() == 0 && "ACTIVE".equals(fc0.status().electorState()));
+        assertArrayEquals(crumb, pair.zk.getData(ProxiedControllers.BREADCRUMB, false, null));
 
         FailoverController fc1 = pair.start(1);
         ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc1.status().electorState()));

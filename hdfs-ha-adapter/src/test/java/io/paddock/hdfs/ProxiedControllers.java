@@ -17,8 +17,9 @@ import org.apache.zookeeper.ZooKeeper;
  * the test's own for looking at (or tampering with) the election znodes.
  */
 final class ProxiedControllers implements AutoCloseable {
-    static final String LOCK = "/hadoop-ha/" + HaCluster.NS + "/ActiveStandbyElectorLock";
-    static final String BREADCRUMB = "/hadoop-ha/" + HaCluster.NS + "/ActiveBreadCrumb";
+    static final String ELECTION = "/hadoop-ha/" + HaCluster.NS;
+    static final String LOCK = ELECTION + "/ActiveStandbyElectorLock";
+    static final String BREADCRUMB = ELECTION + "/ActiveBreadCrumb";
 
     final PaddockServer paddock;
     final HaCluster ha;

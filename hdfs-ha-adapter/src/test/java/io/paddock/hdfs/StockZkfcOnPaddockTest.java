@@ -69,7 +69,10 @@ class StockZkfcOnPaddockTest {
             ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 0);
             paddockFc = FailoverController.start(ha.conf(1));
             FailoverController fc = paddockFc;
-            ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc.status().electorState()));
+            // the elector's state shows STANDBY before the controller has moved its NameNode and read
+            // the current active, so wait for both
+            ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc.status().electorState())
+                    && fc.status().currentActive() != null);
             assertEquals(ha.id(0), fcCurrentActive(fc), "the Paddock controller reads the stock controller's lock data");
 
             // to the Paddock side: its gracefulFailover asks the stock controller to cedeActive
