@@ -37,17 +37,22 @@ record FailoverTimeline(long detectionMs, long handoverMs, long fencingMs, long 
         return Files.exists(log) ? Files.size(log) : 0;
     }
 
+    /**
+     * After a NameNode death. After a controller death ({@code oldLog} null: nobody is left to
+     * notice) detection is -1 and the lock handover counts from the kill, so it is the coordinator's
+     * session expiry.
+     */
     static FailoverTimeline read(ControllerProcess.Kind kind, Path oldLog, long oldFrom, Path newLog, long newFrom,
             long killEpochMs) throws IOException {
         Marks m = kind == ControllerProcess.Kind.PADDOCK ? PADDOCK : STOCK;
-        List<String> old = linesAfter(oldLog, oldFrom);
         List<String> now = linesAfter(newLog, newFrom);
-        long detected = first(old, "SERVICE_NOT_RESPONDING", "SERVICE_UNHEALTHY").orElse(-1);
+        long detected = oldLog == null ? -1
+                : first(linesAfter(oldLog, oldFrom), "SERVICE_NOT_RESPONDING", "SERVICE_UNHEALTHY").orElse(-1);
         long locked = first(now, m.locked()).orElse(-1);
         long started = first(now, m.transitionStart()).orElse(-1);
         long active = first(now, m.active()).orElse(-1);
-        return new FailoverTimeline(span(killEpochMs, detected), span(detected, locked), span(locked, started),
-                span(started, active));
+        return new FailoverTimeline(span(killEpochMs, detected), span(oldLog == null ? killEpochMs : detected, locked),
+                span(locked, started), span(started, active));
     }
 
     private static long span(long from, long to) {

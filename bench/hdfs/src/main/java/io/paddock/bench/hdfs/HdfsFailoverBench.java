@@ -58,8 +58,12 @@ public final class HdfsFailoverBench {
     static final List<ClientSettings> CLIENTS = List.of(new ClientSettings(500, 15_000), new ClientSettings(100, 2_000),
             new ClientSettings(50, 500));
 
-    /** One kill: failover time, each client's gap (in {@link #CLIENTS} order) and the split from the logs. */
+    /** One kill: failover time, each client's gap (in {@link #CLIENTS} order; none measured after a controller kill) and the split from the logs. */
     record Kill(long failoverMs, List<Long> gapsMs, FailoverTimeline split) {
+    }
+
+    /** What one setup measured: NameNode deaths, then controller deaths and host deaths (controller and NameNode). */
+    record SetupResult(List<Kill> nameNodeDeaths, List<Kill> controllerDeaths, List<Kill> hostDeaths) {
     }
 
     private static final java.util.Random PHASE = new java.util.Random(20261207L);
@@ -69,13 +73,15 @@ public final class HdfsFailoverBench {
 
     public static void main(String[] args) throws Exception {
         int runs = 5;
+        int controllerKills = 3;
         Path out = Path.of("bench/results/" + LocalDate.now());
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--controller-kills" -> controllerKills = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: HdfsFailoverBench [--runs N] [--out DIR]");
+                    System.err.println("usage: HdfsFailoverBench [--runs N] [--controller-kills N] [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -87,18 +93,18 @@ public final class HdfsFailoverBench {
         Files.createDirectories(out);
         Path work = Files.createTempDirectory("paddock-bench-hdfs");
         long t0 = System.nanoTime();
-        List<List<Kill>> results = new ArrayList<>();
+        List<SetupResult> results = new ArrayList<>();
         for (Setup s : Setup.values()) {
             System.err.println("== " + s.label);
-            results.add(runSetup(s, runs, work.resolve(s.name().toLowerCase()), root));
+            results.add(runSetup(s, runs, controllerKills, work.resolve(s.name().toLowerCase()), root));
         }
-        HdfsFailoverReport.write(out, results, runs, Duration.ofNanos(System.nanoTime() - t0));
+        HdfsFailoverReport.write(out, results, runs, controllerKills, Duration.ofNanos(System.nanoTime() - t0));
         System.out.println(Files.readString(out.resolve("hdfs-failover.md")));
         System.out.println("report: " + out.resolve("hdfs-failover.md") + "; controller logs under " + work);
         System.exit(0);
     }
 
-    private static List<Kill> runSetup(Setup setup, int runs, Path dir, Path root) throws Exception {
+    private static SetupResult runSetup(Setup setup, int runs, int controllerKills, Path dir, Path root) throws Exception {
         Files.createDirectories(dir);
         List<AutoCloseable> closers = new ArrayList<>();
         try {
@@ -165,7 +171,13 @@ public final class HdfsFailoverBench {
                 ha.dfs.restartNameNode(a);
                 failover(ha, b, a);
             }
-            return kills;
+            List<Kill> controllerDeaths = new ArrayList<>();
+            List<Kill> hostDeaths = new ArrayList<>();
+            for (int run = 1; run <= controllerKills; run++) {
+                controllerDeaths.add(killController(setup, ha, fc, dir, root, closers, false));
+                hostDeaths.add(killController(setup, ha, fc, dir, root, closers, true));
+            }
+            return new SetupResult(kills, controllerDeaths, hostDeaths);
         } finally {
             for (AutoCloseable c : closers) {
                 try {
@@ -175,6 +187,39 @@ public final class HdfsFailoverBench {
                 }
             }
         }
+    }
+
+    /**
+     * SIGKILLs the active NameNode's controller ({@code hostToo}: and shuts its NameNode down, a
+     * host death): only the coordinator's session expiry tells the other controller, which then
+     * fences (gracefully if the NameNode still runs) and takes over. Afterwards the controller (and
+     * NameNode) are started again and the NameNode made active again.
+     */
+    private static Kill killController(Setup setup, HaCluster ha, ControllerProcess[] fc, Path dir, Path root,
+            List<AutoCloseable> closers, boolean hostToo) throws Exception {
+        int a = ha.active();
+        int b = 1 - a;
+        // a random phase against the coordinator's expiry ticks and the health checks
+        Thread.sleep(PHASE.nextInt(2000));
+        long newFrom = FailoverTimeline.mark(fc[b].log);
+        long killEpochMs = System.currentTimeMillis();
+        long killAt = System.nanoTime();
+        fc[a].kill9();
+        if (hostToo) {
+            ha.dfs.shutdownNameNode(a);
+        }
+        long activeAt = awaitNanos(Duration.ofSeconds(180), () -> ha.active() == b);
+        Kill k = new Kill(TimeUnit.NANOSECONDS.toMillis(activeAt - killAt), List.of(),
+                FailoverTimeline.read(setup.controller, null, 0, fc[b].log, newFrom, killEpochMs));
+        System.err.printf("  %s death of %s: standby active after %d ms (%s)%n", hostToo ? "host" : "controller",
+                ha.id(a), k.failoverMs(), k.split());
+        if (hostToo) {
+            ha.dfs.restartNameNode(a);
+        }
+        fc[a] = ControllerProcess.start(setup.controller, ha.conf(a), dir.resolve("fc" + a), root);
+        closers.add(0, fc[a]);
+        failover(ha, b, a);
+        return k;
     }
 
     /** An HDFS client of its own (not the shared cache) with the given failover back-off. */

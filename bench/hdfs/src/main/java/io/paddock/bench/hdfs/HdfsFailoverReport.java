@@ -13,19 +13,58 @@ final class HdfsFailoverReport {
     private HdfsFailoverReport() {
     }
 
-    static void write(Path out, List<List<HdfsFailoverBench.Kill>> results, int runs, Duration took) throws IOException {
-        Files.writeString(out.resolve("hdfs-failover.md"), markdown(results, runs, took));
+    static void write(Path out, List<HdfsFailoverBench.SetupResult> all, int runs, int controllerKills, Duration took)
+            throws IOException {
+        List<List<HdfsFailoverBench.Kill>> results = all.stream().map(HdfsFailoverBench.SetupResult::nameNodeDeaths).toList();
+        Files.writeString(out.resolve("hdfs-failover.md"), markdown(results, runs, took) + deaths(all, controllerKills));
         StringBuilder jsonl = new StringBuilder();
         for (HdfsFailoverBench.Setup s : HdfsFailoverBench.Setup.values()) {
-            for (HdfsFailoverBench.Kill k : results.get(s.ordinal())) {
-                FailoverTimeline t = k.split();
-                jsonl.append("{\"setup\":\"").append(s.name()).append("\",\"failoverMs\":").append(k.failoverMs())
-                        .append(",\"clientGapsMs\":").append(k.gapsMs()).append(",\"detectionMs\":").append(t.detectionMs())
-                        .append(",\"handoverMs\":").append(t.handoverMs()).append(",\"fencingMs\":").append(t.fencingMs())
-                        .append(",\"transitionMs\":").append(t.transitionMs()).append("}\n");
-            }
+            HdfsFailoverBench.SetupResult r = all.get(s.ordinal());
+            append(jsonl, s, "namenode", r.nameNodeDeaths());
+            append(jsonl, s, "controller", r.controllerDeaths());
+            append(jsonl, s, "host", r.hostDeaths());
         }
         Files.writeString(out.resolve("hdfs-failover.jsonl"), jsonl);
+    }
+
+    private static void append(StringBuilder jsonl, HdfsFailoverBench.Setup s, String death, List<HdfsFailoverBench.Kill> kills) {
+        for (HdfsFailoverBench.Kill k : kills) {
+            FailoverTimeline t = k.split();
+            jsonl.append("{\"setup\":\"").append(s.name()).append("\",\"death\":\"").append(death)
+                    .append("\",\"failoverMs\":").append(k.failoverMs())
+                    .append(",\"clientGapsMs\":").append(k.gapsMs()).append(",\"detectionMs\":").append(t.detectionMs())
+                    .append(",\"handoverMs\":").append(t.handoverMs()).append(",\"fencingMs\":").append(t.fencingMs())
+                    .append(",\"transitionMs\":").append(t.transitionMs()).append("}\n");
+        }
+    }
+
+    /** Controller and host deaths: nothing but the coordinator's session expiry tells the other controller. */
+    private static String deaths(List<HdfsFailoverBench.SetupResult> all, int kills) {
+        if (kills == 0) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("\n## Controller death and host death\n\n");
+        b.append(kills).append(" of each per setup: the active NameNode's controller SIGKILLed (*controller death*: its "
+                + "NameNode keeps running and is asked to step down), or SIGKILLed together with shutting its NameNode "
+                + "down (*host death*: the fencing method runs). Only the coordinator's expiry of the 10 s session "
+                + "tells the other controller. Medians in ms (max); *lock after kill* is the expiry as the other "
+                + "controller sees it, then fencing and transition from its log as above.\n\n");
+        b.append("| setup | death | failover | lock after kill | fencing | transition |\n|---|---|---|---|---|---|\n");
+        for (HdfsFailoverBench.Setup s : HdfsFailoverBench.Setup.values()) {
+            HdfsFailoverBench.SetupResult r = all.get(s.ordinal());
+            row(b, s, "controller", r.controllerDeaths());
+            row(b, s, "host", r.hostDeaths());
+        }
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, HdfsFailoverBench.Setup s, String death, List<HdfsFailoverBench.Kill> k) {
+        List<Long> f = column(k, HdfsFailoverBench.Kill::failoverMs);
+        b.append("| ").append(s.label).append(" | ").append(death).append(" | ").append(median(f)).append(" (")
+                .append(f.stream().mapToLong(Long::longValue).max().orElse(0)).append(") | ")
+                .append(median(column(k, x -> x.split().handoverMs()))).append(" | ")
+                .append(median(column(k, x -> x.split().fencingMs()))).append(" | ")
+                .append(median(column(k, x -> x.split().transitionMs()))).append(" |\n");
     }
 
     static long median(List<Long> xs) {
