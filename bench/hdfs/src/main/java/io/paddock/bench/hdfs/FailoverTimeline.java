@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where one NameNode-death failover's time went, read from the two controllers' own logs (both
@@ -30,7 +31,20 @@ record FailoverTimeline(long detectionMs, long handoverMs, long fencingMs, long 
 
     private static final Marks PADDOCK = new Marks("took the lock", "transitioning ", " is active (transitionToActive took");
     private static final Marks STOCK = new Marks("Checking for any old active which needs to be fenced",
-            "Trying to make ", "Successfully transitioned ");
+            "Trying to make ", " to active state");
+
+    /**
+     * Waits (bounded) until the new active's controller has logged the end of its transitionToActive,
+     * which comes a little after the NameNode reports active.
+     */
+    static void awaitComplete(ControllerProcess.Kind kind, Path newLog, long newFrom) throws IOException,
+            InterruptedException {
+        Marks m = kind == ControllerProcess.Kind.PADDOCK ? PADDOCK : STOCK;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (first(linesAfter(newLog, newFrom), m.active()).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
 
     /** Log size now: the lines of the next failover are those after it. */
     static long mark(Path log) throws IOException {

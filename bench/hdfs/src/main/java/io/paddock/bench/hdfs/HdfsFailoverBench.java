@@ -154,6 +154,7 @@ public final class HdfsFailoverBench {
                     ha.dfs.shutdownNameNode(a);
                     long activeAt = awaitNanos(Duration.ofSeconds(180), () -> ha.active() == b);
                     ProcessEnsemble.await(Duration.ofSeconds(180), () -> writers.stream().allMatch(w -> w.firstAfter(activeAt) > 0));
+                    FailoverTimeline.awaitComplete(setup.controller, fc[b].log, newFrom);
                     List<Long> gaps = new ArrayList<>();
                     for (FileWriter w : writers) {
                         gaps.add(TimeUnit.NANOSECONDS.toMillis(w.firstAfter(killAt) - w.lastBefore(killAt)));
@@ -209,6 +210,7 @@ public final class HdfsFailoverBench {
             ha.dfs.shutdownNameNode(a);
         }
         long activeAt = awaitNanos(Duration.ofSeconds(180), () -> ha.active() == b);
+        FailoverTimeline.awaitComplete(setup.controller, fc[b].log, newFrom);
         Kill k = new Kill(TimeUnit.NANOSECONDS.toMillis(activeAt - killAt), List.of(),
                 FailoverTimeline.read(setup.controller, null, 0, fc[b].log, newFrom, killEpochMs));
         System.err.printf("  %s death of %s: standby active after %d ms (%s)%n", hostToo ? "host" : "controller",
