@@ -1,5 +1,7 @@
 package io.paddock.bench;
 
+import io.paddock.testkit.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -69,25 +71,12 @@ final class Failover {
 
     private static void awaitAcks(ConcurrentLinkedQueue<Long> acks, int more) throws InterruptedException {
         int target = acks.size() + more;
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (acks.size() < target && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        if (acks.size() < target) {
-            throw new IllegalStateException("writes stalled");
-        }
+        Await.until(Duration.ofMinutes(2), "writes acknowledged", () -> acks.size() >= target);
     }
 
     private static void awaitAcksAfter(ConcurrentLinkedQueue<Long> acks, long at, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (System.nanoTime() < deadline) {
-            long n = acks.stream().filter(t -> t > at).count();
-            if (n >= count) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("writes did not resume after the kill");
+        Await.until(Duration.ofMinutes(2), "writes resuming after the kill",
+                () -> acks.stream().filter(t -> t > at).count() >= count);
     }
 
     static long longestPause(ConcurrentLinkedQueue<Long> acks, long fromNanos) {

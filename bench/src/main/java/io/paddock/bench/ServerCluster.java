@@ -1,5 +1,9 @@
 package io.paddock.bench;
 
+import io.paddock.testkit.Await;
+import io.paddock.testkit.FourLetterWordClient;
+import io.paddock.testkit.FreePorts;
+import java.time.Duration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,18 +62,13 @@ public final class ServerCluster implements AutoCloseable {
         cfgLines.add("4lw.commands.whitelist=*");
         cfgLines.add("admin.enableServer=false");
         cfgLines.add("maxClientCnxns=0");
+        int[] ports = FreePorts.distinct(3 * size);
         for (int id = 1; id <= size; id++) {
-            clientPorts[id] = freePort();
+            clientPorts[id] = ports[3 * (id - 1)];
             if (size > 1) {
-                cfgLines.add("server." + id + "=127.0.0.1:" + freePort() + ":" + freePort() + ";127.0.0.1:"
-                        + clientPorts[id]);
+                cfgLines.add("server." + id + "=127.0.0.1:" + ports[3 * (id - 1) + 1] + ":" + ports[3 * (id - 1) + 2]
+                        + ";127.0.0.1:" + clientPorts[id]);
             }
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 
@@ -144,25 +143,13 @@ public final class ServerCluster implements AutoCloseable {
         return String.join(",", all);
     }
 
-    static String fourLetterWord(String hostPort, String word) throws IOException {
-        String[] hp = hostPort.split(":");
-        try (Socket s = new Socket(hp[0], Integer.parseInt(hp[1]))) {
-            s.setSoTimeout(5000);
-            s.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toString(StandardCharsets.UTF_8);
-        }
-    }
-
     /** "leader", "follower", "standalone", ... or "" when not serving. */
     String mode(int id) {
         if (!running(id)) {
             return "";
         }
         try {
-            for (String line : fourLetterWord(connectString(id), "srvr").split("\n")) {
+            for (String line : FourLetterWordClient.send(connectString(id), "srvr").split("\n")) {
                 if (line.startsWith("Mode: ")) {
                     return line.substring(6).trim();
                 }
@@ -175,27 +162,24 @@ public final class ServerCluster implements AutoCloseable {
 
     /** Waits (bounded) until every running server serves with one leader (or standalone); returns the leader id. */
     int awaitServing(long timeoutMs) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (System.nanoTime() < deadline) {
-            int leader = -1;
-            boolean all = true;
+        int[] leader = {-1};
+        Await.until(Duration.ofMillis(timeoutMs), kind.label() + " serving (logs in " + root + ")", () -> {
+            int found = -1;
             for (int id = 1; id <= size; id++) {
                 if (!running(id)) {
                     continue;
                 }
                 String m = mode(id);
                 if (m.equals("leader") || m.equals("standalone")) {
-                    leader = id;
+                    found = id;
                 } else if (!m.equals("follower") && !m.equals("observer")) {
-                    all = false;
+                    return false;
                 }
             }
-            if (all && leader > 0) {
-                return leader;
-            }
-            Thread.sleep(20);
-        }
-        throw new IllegalStateException(kind.label() + " did not serve within " + timeoutMs + " ms; logs in " + root);
+            leader[0] = found;
+            return found > 0;
+        });
+        return leader[0];
     }
 
     @Override

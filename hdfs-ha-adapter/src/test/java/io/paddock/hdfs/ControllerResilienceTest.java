@@ -1,6 +1,6 @@
 package io.paddock.hdfs;
 
-import io.paddock.coordinator.process.ProcessEnsemble;
+import io.paddock.testkit.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -43,9 +43,9 @@ class ControllerResilienceTest {
 
         // a disconnect shorter than the session timeout: nothing changes on the NameNodes
         pair.proxy[0].cut();
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> "DISCONNECTED".equals(fc[0].status().coordinator()));
+        Await.until(Duration.ofSeconds(30), () -> "DISCONNECTED".equals(fc[0].status().coordinator()));
         pair.proxy[0].restore();
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> "ACTIVE".equals(fc[0].status().electorState()));
+        Await.until(Duration.ofSeconds(30), () -> "ACTIVE".equals(fc[0].status().electorState()));
         assertEquals(0, ha.active());
         assertEquals(transitionsBefore, fc[0].status().transitions().size(), fc[0].statusJson());
         assertEquals(sessionBefore, fc[0].status().sessionId());
@@ -55,9 +55,9 @@ class ControllerResilienceTest {
         // over (asking nn0 to step down), and when the link is back the daemon rejoins on a fresh
         // session as standby, without exiting
         pair.proxy[0].cut();
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+        Await.until(Duration.ofSeconds(60), () -> ha.active() == 1);
         pair.proxy[0].restore();
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> fc[0].status().counter("session_expiries") == 1
+        Await.until(Duration.ofSeconds(60), () -> fc[0].status().counter("session_expiries") == 1
                 && "STANDBY".equals(fc[0].status().electorState()));
         assertNotEquals(sessionBefore, fc[0].status().sessionId());
         assertEquals(1, ha.active());
@@ -73,7 +73,7 @@ class ControllerResilienceTest {
         // haadmin -transitionToStandby --forcemanual does): the lock holder notices, leaves the
         // election, and the pair elects an active again
         ha.dfs.transitionToStandby(0);
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() >= 0);
+        Await.until(Duration.ofSeconds(60), () -> ha.active() >= 0);
         assertTrue(fc[0].status().transitions().stream()
                 .anyMatch(t -> t.reason().equals("the NameNode left the active role by itself")), fc[0].statusJson());
     }
@@ -87,7 +87,7 @@ class ControllerResilienceTest {
         ha.dfs.shutdownNameNode(0);
         // nn0 is gone and the fencer fails: nn1 must not become active; attempts are spaced 1 s, 2 s, ...
         // (waiting for the third failure to be recorded and the back-off after it to begin)
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> shellFencings(fc[1]).size() >= 3
+        Await.until(Duration.ofSeconds(60), () -> shellFencings(fc[1]).size() >= 3
                 && "BACKING_OFF".equals(fc[1].status().electorState()));
         assertEquals(-1, ha.active(), "never active without a successful fence");
         assertTrue(fencerRuns(ha) >= 3);
@@ -107,7 +107,7 @@ class ControllerResilienceTest {
         // keeps its NameNode standby, instead of noticing only when its back-off (4 s now) ends
         Instant taken = Instant.now();
         pair.zk.create(ProxiedControllers.LOCK, pair.electionData(0), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> fc[1].status().transitions().stream()
+        Await.until(Duration.ofSeconds(30), () -> fc[1].status().transitions().stream()
                 .anyMatch(t -> t.to().equals("STANDBY") && !t.at().isBefore(taken)));
         assertEquals("BACKING_OFF", fc[1].status().electorState(), fc[1].statusJson());
         assertEquals(ha.id(0), fc[1].status().currentActive());
@@ -115,7 +115,7 @@ class ControllerResilienceTest {
 
         // nn0 comes back (as standby): the pair recovers by itself, one NameNode becomes active
         ha.dfs.restartNameNode(0);
-        ProcessEnsemble.await(Duration.ofSeconds(90), () -> ha.active() >= 0);
+        Await.until(Duration.ofSeconds(90), () -> ha.active() >= 0);
     }
 
     private static List<ControllerStatus.Fencing> shellFencings(FailoverController fc) {

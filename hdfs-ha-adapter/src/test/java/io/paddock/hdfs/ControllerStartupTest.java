@@ -34,7 +34,7 @@ class ControllerStartupTest {
     @BeforeEach
     void setUp() throws Exception {
         paddock = PaddockServer.start(ServerConfig.builder().tickTimeMs(200).dataDir(dir).clientPort(0).build());
-        zk = io.paddock.coordinator.compat.Clients.connect(paddock.connectString());
+        zk = io.paddock.testkit.Clients.connect(paddock.connectString());
     }
 
     @AfterEach
@@ -157,7 +157,7 @@ class ControllerStartupTest {
         Run r = run(c, "", "-formatZK", "-nonInteractive");
         assertEquals(0, r.code(), r.out() + r.err());
         java.util.List<org.apache.zookeeper.data.ACL> acl;
-        try (ZooKeeper authed = io.paddock.coordinator.compat.Clients.connect(paddock.connectString())) {
+        try (ZooKeeper authed = io.paddock.testkit.Clients.connect(paddock.connectString())) {
             authed.addAuthInfo("digest", "hdfs-zkfcs:secret".getBytes(StandardCharsets.UTF_8));
             acl = authed.getACL("/paddock-ha/ns1", null);
         }

@@ -2,7 +2,8 @@ package io.paddock.hdfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.paddock.coordinator.process.ProcessEnsemble;
+import io.paddock.testkit.Await;
+import io.paddock.testkit.ProcessEnsemble;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,18 +31,18 @@ class CoordinatorLeaderLossTest {
                 assertEquals(0, ha.formatZk());
                 try {
                     fc[0] = FailoverController.start(ha.conf(0));
-                    ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 0);
+                    Await.until(Duration.ofSeconds(60), () -> ha.active() == 0);
                     fc[1] = FailoverController.start(ha.conf(1));
-                    ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
+                    Await.until(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
                     long[] transitions = {transitions(fc[0]), transitions(fc[1])};
 
                     ensemble.kill9(leader);
                     ensemble.awaitServing(Duration.ofSeconds(60));
                     // every server closes its clients when it leaves the old epoch; wait until both
                     // controllers have been through a disconnect and are connected again
-                    ProcessEnsemble.await(Duration.ofSeconds(60), () -> rejoined(fc[0]) && rejoined(fc[1]));
+                    Await.until(Duration.ofSeconds(60), () -> rejoined(fc[0]) && rejoined(fc[1]));
                     // and until each has held or followed the lock again in the new epoch
-                    ProcessEnsemble.await(Duration.ofSeconds(30), () -> "ACTIVE".equals(fc[0].status().electorState())
+                    Await.until(Duration.ofSeconds(30), () -> "ACTIVE".equals(fc[0].status().electorState())
                             && "STANDBY".equals(fc[1].status().electorState()));
 
                     assertEquals(0, ha.active(), "the active NameNode stays active");

@@ -3,7 +3,7 @@ package io.paddock.hdfs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.paddock.coordinator.process.ProcessEnsemble;
+import io.paddock.testkit.Await;
 import io.paddock.coordinator.server.PaddockServer;
 import io.paddock.coordinator.server.ServerConfig;
 import java.io.IOException;
@@ -79,7 +79,7 @@ class DaemonLoggingTest {
                     stdout, "bash", script("paddock-hdfs-fc").toString());
             Path log = logDir.resolve("paddock-hdfs-fc.log");
             try {
-                ProcessEnsemble.await(Duration.ofSeconds(90), () -> {
+                Await.until(Duration.ofSeconds(90), () -> {
                     String s = read(log);
                     return s.contains("failover controller for") && s.contains(" started: RPC ")
                             && s.contains(" org.apache.hadoop.ipc.Server: ")
@@ -111,7 +111,7 @@ class DaemonLoggingTest {
                 "PADDOCK_HEAP", "256m"), stdout, "bash", script("paddock-server").toString(), "run", cfg.toString());
         Path log = logDir.resolve("paddock-server.log");
         try {
-            ProcessEnsemble.await(Duration.ofSeconds(60), () -> read(log).contains("client port listening on"));
+            Await.until(Duration.ofSeconds(60), () -> read(log).contains("client port listening on"));
         } finally {
             assertEquals(0, stop(server));
         }

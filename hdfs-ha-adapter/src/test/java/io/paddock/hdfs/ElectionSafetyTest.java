@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.paddock.coordinator.process.ProcessEnsemble;
+import io.paddock.testkit.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -53,10 +53,10 @@ class ElectionSafetyTest {
         HaCluster ha = pair.ha;
         FailoverController fc = pair.fc[1];
         ha.dfs.shutdownNameNode(0);
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+        Await.until(Duration.ofSeconds(60), () -> ha.active() == 1);
         // about 3 s of health checks (every 200 ms) after the new active: far more than were queued
         long checks = fc.status().counter("health_checks");
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> fc.status().counter("health_checks") >= checks + 15);
+        Await.until(Duration.ofSeconds(60), () -> fc.status().counter("health_checks") >= checks + 15);
 
         assertEquals(1, ha.active());
         assertEquals("ACTIVE", fc.status().electorState(), fc.statusJson());
@@ -86,12 +86,12 @@ class ElectionSafetyTest {
         pair = new ProxiedControllers(dir, true, c -> { });
         HaCluster ha = pair.ha;
         FailoverController fc0 = pair.start(0);
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 0 && "ACTIVE".equals(fc0.status().electorState()));
+        Await.until(Duration.ofSeconds(60), () -> ha.active() == 0 && "ACTIVE".equals(fc0.status().electorState()));
         byte[] crumb = pair.zk.getData(ProxiedControllers.BREADCRUMB, false, null);
         assertArrayEquals(pair.electionData(0), crumb);
 
         pair.zk.multi(List.of(Op.delete(ProxiedControllers.LOCK, -1), Op.delete(ProxiedControllers.BREADCRUMB, -1)));
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> {
+        Await.until(Duration.ofSeconds(30), () -> {
             try {
                 Stat lock = pair.zk.exists(ProxiedControllers.LOCK, false);
                 return lock != null && lock.getEphemeralOwner() == fc0.status().sessionId()
@@ -108,23 +108,23 @@ class ElectionSafetyTest {
         // parent is back, the controller is elected again after its back-off
         pair.zk.multi(List.of(Op.delete(ProxiedControllers.LOCK, -1), Op.delete(ProxiedControllers.BREADCRUMB, -1),
                 Op.delete(ProxiedControllers.ELECTION, -1)));
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> ha.active() == -1);
+        Await.until(Duration.ofSeconds(30), () -> ha.active() == -1);
         pair.zk.create(ProxiedControllers.ELECTION, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> ha.active() == 0 && "ACTIVE".equals(fc0.status().electorState()));
+        Await.until(Duration.ofSeconds(30), () -> ha.active() == 0 && "ACTIVE".equals(fc0.status().electorState()));
         assertArrayEquals(crumb, pair.zk.getData(ProxiedControllers.BREADCRUMB, false, null));
 
         FailoverController fc1 = pair.start(1);
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc1.status().electorState()));
+        Await.until(Duration.ofSeconds(30), () -> "STANDBY".equals(fc1.status().electorState()));
         pair.proxy[0].cut();
         // HaCluster.active() fails the wait at once if both NameNodes are ever seen active
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+        Await.until(Duration.ofSeconds(60), () -> ha.active() == 1);
         assertFalse(ha.dfs.getNameNode(0).isActiveState());
         List<ControllerStatus.Fencing> fencing = fc1.status().fencings();
         assertEquals(ha.id(0), fencing.get(0).target(), fencing.toString());
         assertTrue(fencing.get(0).succeeded() && fencing.get(0).method().startsWith("graceful"), fencing.toString());
 
         pair.proxy[0].restore();
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> "STANDBY".equals(fc0.status().electorState()));
+        Await.until(Duration.ofSeconds(60), () -> "STANDBY".equals(fc0.status().electorState()));
         assertEquals(1, ha.active());
     }
 
@@ -142,11 +142,11 @@ class ElectionSafetyTest {
         FailoverController fc = pair.fc[1];
         // delivered through the stock client's own event queue, as the coordinator's rejection is
         fc.coordinatorClient().getTestable().queueEvent(new WatchedEvent(EventType.None, KeeperState.AuthFailed, null));
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> "AUTH_FAILED".equals(fc.status().coordinator()));
+        Await.until(Duration.ofSeconds(30), () -> "AUTH_FAILED".equals(fc.status().coordinator()));
         ha.diskFull(1, true);
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> "NOT_IN_ELECTION".equals(fc.status().electorState()));
+        Await.until(Duration.ofSeconds(30), () -> "NOT_IN_ELECTION".equals(fc.status().electorState()));
         ha.diskFull(1, false);
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> {
+        Await.until(Duration.ofSeconds(60), () -> {
             try {
                 return "STANDBY".equals(fc.status().electorState()) && "CONNECTED".equals(fc.status().coordinator())
                         && !fc.coordinatorReconnectScheduled() && pair.proxy[1].activeConnections() == 1;
@@ -176,7 +176,7 @@ class ElectionSafetyTest {
         pair.zk.create(ProxiedControllers.LOCK, pair.electionData(0), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         FailoverController fc0 = pair.start(0);
         FailoverController fc1 = pair.start(1);
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> "STANDBY".equals(fc0.status().electorState())
+        Await.until(Duration.ofSeconds(60), () -> "STANDBY".equals(fc0.status().electorState())
                 && "STANDBY".equals(fc1.status().electorState()) && "SERVICE_HEALTHY".equals(fc1.status().health()));
 
         CompletableFuture<HaCluster.HaAdminResult> failover = CompletableFuture.supplyAsync(() -> {
@@ -186,7 +186,7 @@ class ElectionSafetyTest {
                 throw new IllegalStateException(e);
             }
         });
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> fc0.status().transitions().stream()
+        Await.until(Duration.ofSeconds(60), () -> fc0.status().transitions().stream()
                 .anyMatch(t -> t.reason().startsWith("asked to cede")));
         ha.diskFull(1, true);
         // without the early answer it would take the wait's full 70 s and say something else

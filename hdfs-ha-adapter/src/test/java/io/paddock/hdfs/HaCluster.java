@@ -1,6 +1,7 @@
 package io.paddock.hdfs;
 
-import io.paddock.coordinator.process.ProcessEnsemble;
+import io.paddock.testkit.Await;
+import io.paddock.testkit.ProcessEnsemble;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -151,7 +152,7 @@ public final class HaCluster implements AutoCloseable {
      */
     public HaAdminResult awaitFailover(String from, String to) throws InterruptedException {
         HaAdminResult[] r = {null};
-        ProcessEnsemble.await(Duration.ofSeconds(180), () -> {
+        Await.until(Duration.ofSeconds(180), () -> {
             try {
                 r[0] = haadmin("-failover", from, to);
             } catch (Exception e) {

@@ -1,6 +1,7 @@
 package io.paddock.hdfs;
 
-import io.paddock.coordinator.process.ProcessEnsemble;
+import io.paddock.testkit.Await;
+import io.paddock.testkit.ProcessEnsemble;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,19 +29,19 @@ class ObserverNameNodeTest {
                 for (int i = 0; i < 3; i++) {
                     fc[i] = FailoverController.start(ha.conf(i));
                 }
-                ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 0 || ha.active() == 1);
-                ProcessEnsemble.await(Duration.ofSeconds(30), () -> fc[2].statusJson().contains("\"localState\":\"OBSERVER\""));
+                Await.until(Duration.ofSeconds(60), () -> ha.active() == 0 || ha.active() == 1);
+                Await.until(Duration.ofSeconds(30), () -> fc[2].statusJson().contains("\"localState\":\"OBSERVER\""));
                 assertEquals("NOT_IN_ELECTION", fc[2].status().electorState());
 
                 int first = ha.active();
                 int second = 1 - first;
-                ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[second].status().electorState()));
+                Await.until(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[second].status().electorState()));
                 ha.dfs.shutdownNameNode(first);
-                ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == second);
+                Await.until(Duration.ofSeconds(60), () -> ha.active() == second);
 
                 // the last non-observer goes too: once its controller has left the election, nobody is active
                 ha.dfs.shutdownNameNode(second);
-                ProcessEnsemble.await(Duration.ofSeconds(60), () -> "NOT_IN_ELECTION".equals(fc[second].status().electorState())
+                Await.until(Duration.ofSeconds(60), () -> "NOT_IN_ELECTION".equals(fc[second].status().electorState())
                         && "SERVICE_NOT_RESPONDING".equals(fc[second].status().health()));
                 assertEquals(-1, ha.active());
                 assertTrue(ha.dfs.getNameNode(2).isObserverState());

@@ -1,6 +1,7 @@
 package io.paddock.hdfs;
 
-import io.paddock.coordinator.process.ProcessEnsemble;
+import io.paddock.testkit.Await;
+import io.paddock.testkit.ProcessEnsemble;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -60,22 +61,22 @@ class PaddockControllerTest {
     @Test
     void activeNameNodeDiesStandbyTakesOverFencesItAndTheClientKeepsWriting() throws Exception {
         fc[0] = FailoverController.start(ha.conf(0));
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 0);
+        Await.until(Duration.ofSeconds(60), () -> ha.active() == 0);
         fc[1] = FailoverController.start(ha.conf(1));
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
+        Await.until(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
 
         DistributedFileSystem fs = HATestUtil.configureFailoverFs(ha.dfs, ha.conf(0));
         try (FSDataOutputStream out = fs.create(new Path("/before"))) {
             out.write("written before the failover".getBytes(StandardCharsets.UTF_8));
         }
         try (FileWriter writer = new FileWriter(fs, "/writer", 100_000)) {
-            ProcessEnsemble.await(Duration.ofSeconds(30), () -> writer.written() >= 20);
+            Await.until(Duration.ofSeconds(30), () -> writer.written() >= 20);
             ha.dfs.shutdownNameNode(0);
             int atKill = writer.written();
-            ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+            Await.until(Duration.ofSeconds(60), () -> ha.active() == 1);
             long activeAt = System.nanoTime();
             int atActive = writer.written();
-            ProcessEnsemble.await(Duration.ofSeconds(60), () -> writer.written() >= atActive + 20);
+            Await.until(Duration.ofSeconds(60), () -> writer.written() >= atActive + 20);
             assertTrue(writer.written() >= atKill + 20);
             // at most the one create that was in flight on the dying NameNode failed; once the
             // standby is active nothing fails
@@ -122,15 +123,15 @@ class PaddockControllerTest {
     void hostDeathControllerAndNameNodeTogetherEndsInShellFencing() throws Exception {
         Process child = childController(0);
         try {
-            ProcessEnsemble.await(Duration.ofSeconds(90), () -> ha.active() == 0);
+            Await.until(Duration.ofSeconds(90), () -> ha.active() == 0);
             fc[1] = FailoverController.start(ha.conf(1));
-            ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
+            Await.until(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
             child.destroyForcibly();
             child.waitFor();
             ha.dfs.shutdownNameNode(0);
             // nobody is left to release the lock: the coordinator expires the session, then the
             // standby's controller cannot ask nn0 to step down and runs the shell fencer
-            ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+            Await.until(Duration.ofSeconds(60), () -> ha.active() == 1);
         } finally {
             child.destroyForcibly();
             child.waitFor();
@@ -146,13 +147,13 @@ class PaddockControllerTest {
     void killedControllerLosesItsSessionAndTheOtherFencesGracefully() throws Exception {
         Process child = childController(0);
         try {
-            ProcessEnsemble.await(Duration.ofSeconds(90), () -> ha.active() == 0);
+            Await.until(Duration.ofSeconds(90), () -> ha.active() == 0);
             fc[1] = FailoverController.start(ha.conf(1));
-            ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
+            Await.until(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
             long killedAt = System.nanoTime();
             child.destroyForcibly(); // SIGKILL: the session stays until the coordinator expires it
             child.waitFor();
-            ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+            Await.until(Duration.ofSeconds(60), () -> ha.active() == 1);
             long tookMs = (System.nanoTime() - killedAt) / 1_000_000;
             // no earlier than the 4 s session timeout: nothing else could tell the controller was gone
             assertTrue(tookMs >= 3000, "took " + tookMs + " ms");
@@ -182,10 +183,10 @@ class PaddockControllerTest {
     void electsOneActiveAndFailsOverWithHaadmin() throws Exception {
         fc[0] = FailoverController.start(ha.conf(0));
         fc[1] = FailoverController.start(ha.conf(1));
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() >= 0);
+        Await.until(Duration.ofSeconds(60), () -> ha.active() >= 0);
         int first = ha.active();
         int other = 1 - first;
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[other].status().electorState()));
+        Await.until(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[other].status().electorState()));
 
         String firstId = ha.id(first);
         String otherId = ha.id(other);
@@ -206,7 +207,7 @@ class PaddockControllerTest {
         assertEquals(0, failover.code(), failover.output());
         assertTrue(failover.output().contains("Failover to NameNode at"), failover.output());
         assertEquals(other, ha.active());
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[first].status().electorState()));
+        Await.until(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[first].status().electorState()));
 
         HaCluster.HaAdminResult back = ha.haadmin("-failover", otherId, firstId);
         assertEquals(0, back.code(), back.output());

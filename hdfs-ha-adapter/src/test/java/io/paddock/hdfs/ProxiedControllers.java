@@ -1,8 +1,8 @@
 package io.paddock.hdfs;
 
-import io.paddock.coordinator.compat.Clients;
-import io.paddock.coordinator.compat.TcpProxy;
-import io.paddock.coordinator.process.ProcessEnsemble;
+import io.paddock.testkit.Clients;
+import io.paddock.testkit.TcpProxy;
+import io.paddock.testkit.Await;
 import io.paddock.coordinator.server.PaddockServer;
 import io.paddock.coordinator.server.ServerConfig;
 import java.nio.file.Path;
@@ -52,9 +52,9 @@ final class ProxiedControllers implements AutoCloseable {
     /** nn0's controller first, so nn0 is active, then nn1's as standby. */
     void startBoth() throws Exception {
         start(0);
-        ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 0);
+        Await.until(Duration.ofSeconds(60), () -> ha.active() == 0);
         start(1);
-        ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
+        Await.until(Duration.ofSeconds(30), () -> "STANDBY".equals(fc[1].status().electorState()));
     }
 
     /** The election data a controller of NameNode {@code i} writes into the lock and the breadcrumb. */

@@ -1,6 +1,6 @@
 package io.paddock.hdfs;
 
-import io.paddock.coordinator.process.ProcessEnsemble;
+import io.paddock.testkit.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +45,7 @@ class StockZkfcOnPaddockTest {
     void twoStockControllersElectFailOverAndSurviveAnActiveDeath() throws Exception {
         assertEquals(0, StockZkfc.formatZk(ha.conf(0)));
         try (StockZkfc z0 = new StockZkfc(ha.conf(0))) {
-            ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 0);
+            Await.until(Duration.ofSeconds(60), () -> ha.active() == 0);
             try (StockZkfc z1 = new StockZkfc(ha.conf(1))) {
                 // haadmin both ways (gracefulFailover and cedeActive over the stock RPC)
                 HaCluster.HaAdminResult to1 = awaitFailover(ha.id(0), ha.id(1));
@@ -54,7 +54,7 @@ class StockZkfcOnPaddockTest {
                 assertEquals(0, ha.active(), to0.output());
 
                 ha.dfs.shutdownNameNode(0);
-                ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+                Await.until(Duration.ofSeconds(60), () -> ha.active() == 1);
                 assertEquals(List.of(ha.id(0)), ha.fenced());
                 assertTrue(z0.running() && z1.running(), "stock controllers keep running");
             }
@@ -66,12 +66,12 @@ class StockZkfcOnPaddockTest {
         assertEquals(0, ha.formatZk());
         FailoverController paddockFc = null;
         try (StockZkfc stock = new StockZkfc(ha.conf(0))) {
-            ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 0);
+            Await.until(Duration.ofSeconds(60), () -> ha.active() == 0);
             paddockFc = FailoverController.start(ha.conf(1));
             FailoverController fc = paddockFc;
             // the elector's state shows STANDBY before the controller has moved its NameNode and read
             // the current active, so wait for both
-            ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc.status().electorState())
+            Await.until(Duration.ofSeconds(30), () -> "STANDBY".equals(fc.status().electorState())
                     && fc.status().currentActive() != null);
             assertEquals(ha.id(0), fcCurrentActive(fc), "the Paddock controller reads the stock controller's lock data");
 
@@ -82,11 +82,11 @@ class StockZkfcOnPaddockTest {
             // and back: the stock gracefulFailover asks the Paddock controller to cedeActive
             HaCluster.HaAdminResult to0 = awaitFailover(ha.id(1), ha.id(0));
             assertEquals(0, ha.active(), to0.output());
-            ProcessEnsemble.await(Duration.ofSeconds(30), () -> "STANDBY".equals(fc.status().electorState()));
+            Await.until(Duration.ofSeconds(30), () -> "STANDBY".equals(fc.status().electorState()));
 
             // automatic failover from the stock side to the Paddock side
             ha.dfs.shutdownNameNode(0);
-            ProcessEnsemble.await(Duration.ofSeconds(60), () -> ha.active() == 1);
+            Await.until(Duration.ofSeconds(60), () -> ha.active() == 1);
             assertEquals(List.of(ha.id(0)), ha.fenced());
         } finally {
             if (paddockFc != null) {

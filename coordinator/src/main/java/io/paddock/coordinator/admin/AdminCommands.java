@@ -1,7 +1,5 @@
 package io.paddock.coordinator.admin;
 
-import io.paddock.coordinator.server.ServerConfig;
-import io.paddock.coordinator.server.ServerView;
 import io.paddock.coordinator.tree.DataTree;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -24,14 +22,18 @@ public final class AdminCommands {
     public static final String VERSION = "3.9.4-paddock-0.1.0";
     private static final String BUILT = "built on 2026-11-22 00:00 UTC";
 
-    private final ServerConfig config;
+    /** The configuration conf and dirs print. */
+    public record Settings(java.nio.file.Path dataDir, java.nio.file.Path dataLogDir, int tickTimeMs,
+                           int maxClientCnxns, int minSessionTimeoutMs, int maxSessionTimeoutMs) {}
+
+    private final Settings config;
     private final LongSupplier uptimeMs;
     private final IntSupplier openConnections;
     private final IntSupplier boundPort;
     /** ZooKeeper's default trace mask; gtmk/stmk read and set it (it gates nothing here). */
     private volatile long traceMask = 306;
 
-    public AdminCommands(ServerConfig config, LongSupplier uptimeMs, IntSupplier openConnections, IntSupplier boundPort) {
+    public AdminCommands(Settings config, LongSupplier uptimeMs, IntSupplier openConnections, IntSupplier boundPort) {
         this.config = config;
         this.uptimeMs = uptimeMs;
         this.openConnections = openConnections;

@@ -6,37 +6,39 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import io.paddock.coordinator.server.ClientConnection;
-import io.paddock.coordinator.server.RequestPipeline;
+import io.netty.buffer.Unpooled;
+import io.paddock.coordinator.wire.ClientRequest;
 import io.paddock.coordinator.wire.EventType;
 import io.paddock.coordinator.wire.FourLetterWord;
 import io.paddock.coordinator.wire.Jute;
 import io.paddock.coordinator.wire.MultiCodec;
 import io.paddock.coordinator.wire.OpCode;
-import io.paddock.coordinator.wire.RequestRecords;
+import io.paddock.coordinator.wire.RequestDecoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.apache.jute.BinaryInputArchive;
+import java.util.concurrent.TimeUnit;
 import org.apache.jute.Record;
-import org.apache.zookeeper.proto.ConnectRequest;
 import org.apache.zookeeper.proto.ConnectResponse;
 import org.apache.zookeeper.proto.ReplyHeader;
-import org.apache.zookeeper.proto.RequestHeader;
 import org.apache.zookeeper.proto.WatcherEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: turns frames into protocol records and hands them to the request pipeline;
- * sends what the pipeline answers. Knows the protocol's shapes, not its meaning. Anything it cannot
- * decode closes this connection only, with the reason logged.
+ * One client connection: turns frames into typed requests ({@link RequestDecoder}) and hands them
+ * to the request path; sends what the request path answers. Knows the protocol's shapes, not its
+ * meaning. Anything it cannot decode closes this connection only, with the reason logged.
  */
 final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements ClientConnection {
     private static final Logger LOG = LoggerFactory.getLogger(ClientChannelHandler.class);
 
-    private final RequestPipeline pipeline;
-    private final FourLetterWords fourLetterWords;
+    /** A graceful close that cannot flush within this time (the client stopped reading) becomes a hard one. */
+    private static final long CLOSE_FLUSH_MILLIS = 1000;
+
+    private final ClientRequestSink sink;
+    private final FourLetterWordHandler fourLetterWords;
     private final int maxBuffer;
     private Channel channel;
     private boolean handshakeDone;
@@ -46,14 +48,14 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     private final long maxPendingReplyBytes;
     private volatile boolean closed;
 
-    ClientChannelHandler(RequestPipeline pipeline, FourLetterWords fourLetterWords, int maxBuffer,
-                         long sessionlessTimeoutMs) {
-        this.pipeline = pipeline;
+    ClientChannelHandler(ClientRequestSink sink, FourLetterWordHandler fourLetterWords, int maxBuffer,
+                         long sessionlessTimeoutMs, long maxPendingReplyBytes) {
+        this.sink = sink;
         this.fourLetterWords = fourLetterWords;
         this.maxBuffer = maxBuffer;
         this.sessionlessTimeoutMs = sessionlessTimeoutMs;
-        // Room for a few maximal replies plus a large burst of notifications.
-        this.maxPendingReplyBytes = Math.max(64L << 20, 8L * maxBuffer);
+        // Room for a few maximal replies plus a large burst of notifications, whatever the setting.
+        this.maxPendingReplyBytes = Math.max(maxPendingReplyBytes, 4L * maxBuffer);
     }
 
     @Override
@@ -65,21 +67,21 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
                 close("no connect request within " + sessionlessTimeoutMs + " ms");
             }
         }, sessionlessTimeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
-        pipeline.connectionOpened(this);
+        sink.opened(this);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
-        pipeline.connectionClosed(this);
+        sink.closed(this);
         ctx.fireChannelInactive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FourLetterWord word) {
-            fourLetterWords.answer(word, this, ctx.channel());
+            answer(word, ctx.channel());
             return;
         }
         ByteBuf frame = (ByteBuf) msg;
@@ -97,51 +99,38 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
     }
 
     private void readConnect(ByteBuf frame) throws IOException {
-        BinaryInputArchive in = Jute.reader(frame, maxBuffer);
-        ConnectRequest req = new ConnectRequest();
-        req.setProtocolVersion(in.readInt("protocolVersion"));
-        req.setLastZxidSeen(in.readLong("lastZxidSeen"));
-        req.setTimeOut(in.readInt("timeOut"));
-        req.setSessionId(in.readLong("sessionId"));
-        req.setPasswd(in.readBuffer("passwd"));
-        // Clients older than 3.3 do not send the readOnly flag; they get no flag in the response.
-        if (frame.isReadable()) {
-            req.setReadOnly(in.readBool("readOnly"));
-            sendReadOnlyFlag = true;
-        }
+        RequestDecoder.Connect connect = RequestDecoder.decodeConnect(frame, maxBuffer);
+        sendReadOnlyFlag = connect.hasReadOnlyFlag();
         handshakeDone = true;
         if (sessionlessTimeout != null) {
             sessionlessTimeout.cancel(false);
         }
-        pipeline.connect(this, req);
+        sink.connect(this, connect.request());
     }
 
     private void readRequest(ByteBuf frame) throws IOException {
-        BinaryInputArchive in = Jute.reader(frame, maxBuffer);
-        RequestHeader header = Jute.read(in, new RequestHeader());
-        int op = header.getType();
-        if (!OpCode.isValidRequest(op)) {
-            LOG.info("Received packet at server of unknown type {} from {}", op, remoteAddress());
-            pipeline.request(this, header.getXid(), op, RequestPipeline.INVALID_OPCODE);
-            return;
-        }
-        Object body;
-        try {
-            if (op == OpCode.MULTI || op == OpCode.MULTI_READ) {
-                body = MultiCodec.read(in);
-            } else {
-                Record record = RequestRecords.forOpcode(op);
-                if (record != null) {
-                    record.deserialize(in, "request");
-                }
-                body = record;
-            }
-        } catch (IOException | RuntimeException e) {
+        ClientRequest request = RequestDecoder.decode(frame, maxBuffer);
+        if (request instanceof ClientRequest.Unsupported u) {
+            LOG.info("Received packet at server of unknown type {} from {}", u.op(), remoteAddress());
+        } else if (request instanceof ClientRequest.Malformed m) {
             // ZooKeeper answers a body it cannot decode with MARSHALLING_ERROR and keeps the session.
-            LOG.info("undecodable {} request from {}: {}", OpCode.name(op), remoteAddress(), e.toString());
-            body = RequestPipeline.MALFORMED;
+            LOG.info("undecodable {} request from {}", OpCode.name(m.op()), remoteAddress());
         }
-        pipeline.request(this, header.getXid(), op, body);
+        sink.request(this, request);
+    }
+
+    private void answer(FourLetterWord word, Channel ch) {
+        sink.fourLetterWord(this);
+        LOG.debug("four-letter word {} from {}", word.word(), remoteAddress());
+        fourLetterWords.answer(word).whenComplete((text, err) -> {
+            String reply = err != null ? "error: " + err.getMessage() + "\n" : text;
+            if (reply == null) {
+                ch.close();
+            } else {
+                ch.writeAndFlush(Unpooled.copiedBuffer(reply, StandardCharsets.UTF_8))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+        });
     }
 
     @Override
@@ -202,7 +191,11 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
         }
         var outbound = channel.unsafe().outboundBuffer();
         if (outbound != null && outbound.totalPendingWriteBytes() > maxPendingReplyBytes) {
-            close("client is not reading its replies (" + outbound.totalPendingWriteBytes() + " bytes unsent)");
+            // A hard close: a graceful one would wait behind the very bytes the client does not read.
+            LOG.info("closing connection {}: client is not reading its replies ({} bytes unsent)", remoteAddress(),
+                    outbound.totalPendingWriteBytes());
+            closed = true;
+            channel.close();
             return false;
         }
         return true;
@@ -218,6 +211,10 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
         }
         closed = true;
         channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+        // Replies the client never reads must not keep the connection (and its buffers) forever.
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, CLOSE_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -14,7 +14,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.paddock.coordinator.server.RequestPipeline;
 import io.paddock.coordinator.wire.ClientFrameDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * The client port: accepts connections (native epoll on Linux), enforces maxClientCnxns per client
  * IP and installs the frame decoder and connection handler on each.
  */
-public final class ClientPortServer implements AutoCloseable {
+final class ClientPortServer implements ClientPort {
     private static final Logger LOG = LoggerFactory.getLogger(ClientPortServer.class);
     /** ZooKeeper's default for connections that never send a ConnectRequest. */
     static final long SESSIONLESS_TIMEOUT_MS = 10_000;
@@ -39,8 +38,9 @@ public final class ClientPortServer implements AutoCloseable {
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private Channel serverChannel;
+    private InetSocketAddress bound;
 
-    public ClientPortServer(int workerThreads) {
+    ClientPortServer(int workerThreads) {
         if (Epoll.isAvailable()) {
             boss = new EpollEventLoopGroup(1);
             workers = new EpollEventLoopGroup(workerThreads);
@@ -56,8 +56,9 @@ public final class ClientPortServer implements AutoCloseable {
      * Binds and starts accepting. {@code maxFrameBytes} bounds one request frame; larger lengths close
      * the connection, as ZooKeeper's "Len error" does.
      */
-    public InetSocketAddress start(InetSocketAddress bindAddress, RequestPipeline pipeline, FourLetterWords words,
-                                   int maxClientCnxns, int maxFrameBytes, int maxBuffer) throws InterruptedException {
+    InetSocketAddress start(Network.ClientPortSpec spec, ClientRequestSink sink, FourLetterWordHandler words)
+            throws InterruptedException {
+        int maxClientCnxns = spec.maxClientCnxns();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelClass)
@@ -71,15 +72,21 @@ public final class ClientPortServer implements AutoCloseable {
                         InetAddress ip = ch.remoteAddress().getAddress();
                         AtomicInteger count = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
                         int now = count.incrementAndGet();
-                        open.incrementAndGet();
+                        int all = open.incrementAndGet();
                         ch.closeFuture().addListener(f -> {
                             open.decrementAndGet();
                             if (count.decrementAndGet() == 0) {
                                 perIp.remove(ip, count);
                             }
                         });
-                        if (maxClientCnxns > 0 && now > maxClientCnxns) {
-                            LOG.warn("Too many connections from {} - max is {}", ip.getHostAddress(), maxClientCnxns);
+                        String refusal = null;
+                        if (spec.maxCnxns() > 0 && all > spec.maxCnxns()) {
+                            refusal = "Too many connections - max is " + spec.maxCnxns();
+                        } else if (maxClientCnxns > 0 && now > maxClientCnxns) {
+                            refusal = "Too many connections from " + ip.getHostAddress() + " - max is " + maxClientCnxns;
+                        }
+                        if (refusal != null) {
+                            LOG.warn(refusal);
                             ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                                 @Override
                                 public void channelActive(ChannelHandlerContext ctx) {
@@ -88,17 +95,23 @@ public final class ClientPortServer implements AutoCloseable {
                             });
                             return;
                         }
-                        ch.pipeline().addLast("frames", new ClientFrameDecoder(maxFrameBytes));
-                        ch.pipeline().addLast("client", new ClientChannelHandler(pipeline, words, maxBuffer,
-                                SESSIONLESS_TIMEOUT_MS));
+                        ch.pipeline().addLast("frames", new ClientFrameDecoder(spec.maxFrameBytes()));
+                        ch.pipeline().addLast("client", new ClientChannelHandler(sink, words, spec.maxBuffer(),
+                                SESSIONLESS_TIMEOUT_MS, spec.maxPendingReplyBytes()));
                     }
                 });
-        serverChannel = b.bind(bindAddress).sync().channel();
-        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        serverChannel = b.bind(spec.bindAddress()).sync().channel();
+        bound = (InetSocketAddress) serverChannel.localAddress();
         LOG.info("client port listening on {} ({})", bound, Epoll.isAvailable() ? "epoll" : "nio");
         return bound;
     }
 
+    @Override
+    public InetSocketAddress address() {
+        return bound;
+    }
+
+    @Override
     public int openConnections() {
         return open.get();
     }

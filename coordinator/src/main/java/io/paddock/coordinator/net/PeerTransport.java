@@ -34,17 +34,8 @@ import org.slf4j.LoggerFactory;
  * connection is reported once through {@link Listener#disconnected} and redialled while running.
  * Knows nothing of Zab beyond the message bytes.
  */
-public final class PeerTransport implements AutoCloseable {
+public final class PeerTransport implements PeerLinks {
     private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
-
-    /** Where inbound traffic goes; called on network threads. */
-    public interface Listener {
-        void received(long from, Message message);
-
-        void connected(long peer);
-
-        void disconnected(long peer);
-    }
 
     private final PeerHandshake self;
     private final Listener listener;
@@ -54,6 +45,7 @@ public final class PeerTransport implements AutoCloseable {
     private final Map<Long, Channel> links = new ConcurrentHashMap<>();
     private volatile Map<Long, InetSocketAddress> peers = Map.of();
     private Channel server;
+    private volatile InetSocketAddress bound;
     private volatile boolean running;
     private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
 
@@ -76,7 +68,8 @@ public final class PeerTransport implements AutoCloseable {
                     }
                 });
         server = b.bind(address).sync().channel();
-        return (InetSocketAddress) server.localAddress();
+        bound = (InetSocketAddress) server.localAddress();
+        return bound;
     }
 
     /** Starts dialling the members with smaller ids; {@code members} maps id to peer address. */
@@ -90,7 +83,12 @@ public final class PeerTransport implements AutoCloseable {
         }
     }
 
-    /** Sends if connected; a message to an unconnected peer is dropped (Zab resends what matters). */
+    @Override
+    public InetSocketAddress localAddress() {
+        return bound;
+    }
+
+    @Override
     public boolean send(long to, Message m) {
         Channel c = links.get(to);
         if (c == null || !c.isActive()) {

@@ -5,7 +5,7 @@ package io.paddock.coordinator.server;
  * key, the offending value and what was expected (design rule 6), for example
  * {@code Invalid value 'abc' for tickTime: expected a positive integer (milliseconds)}.
  *
- * <p>Unchecked so that {@link ServerConfig.Builder#build()} can be used directly in tests; the
+ * <p>Unchecked so that {@link ServerConfigBuilder#build()} can be used directly in tests; the
  * launcher catches it, prints {@link #getMessage()} and exits.
  */
 public final class ConfigException extends RuntimeException {

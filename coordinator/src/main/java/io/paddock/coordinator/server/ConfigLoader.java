@@ -100,7 +100,7 @@ public final class ConfigLoader {
      * @throws ConfigException naming the first bad key, its value and what was expected
      */
     public static ServerConfig fromProperties(Map<String, String> properties, Path defaultDataDir) {
-        ServerConfig.Builder b = ServerConfig.builder();
+        ServerConfigBuilder b = ServerConfig.builder();
         if (defaultDataDir != null) {
             b.dataDir(defaultDataDir);
         }
@@ -141,6 +141,11 @@ public final class ConfigLoader {
                 case ServerConfig.LOG_SEGMENT_BYTES ->
                         b.logSegmentBytes(parseLong(key, value, ServerConfig.EXPECT_POSITIVE_BYTES));
                 case ServerConfig.CLUSTER_ID -> b.clusterId(value);
+                case ServerConfig.MAX_CNXNS -> b.maxCnxns(parseInt(key, value, ServerConfig.EXPECT_NON_NEGATIVE));
+                case ServerConfig.MAX_PENDING_REPLY_BYTES ->
+                        b.maxPendingReplyBytes(parseLong(key, value, ServerConfig.EXPECT_PENDING_REPLY_BYTES));
+                case ServerConfig.FAULT_FSYNC_STALL_FILE -> b.faultFsyncStallFile(parsePath(key, value, b));
+                case ServerConfig.FAULT_FSYNC_FAIL_FILE -> b.faultFsyncFailFile(parsePath(key, value, b));
                 case ServerConfig.SUPER_DIGEST, ServerConfig.ZK_SUPER_DIGEST, ServerConfig.ZK_SUPER_DIGEST_PROPERTY -> {
                     if (!ServerConfig.isDigestId(value)) {
                         throw ConfigException.invalid(key, ServerConfig.redactDigest(value),
@@ -194,7 +199,7 @@ public final class ConfigLoader {
         return m;
     }
 
-    private static void warn(ServerConfig.Builder b, String message) {
+    private static void warn(ServerConfigBuilder b, String message) {
         LOG.warn(message);
         b.warning(message);
     }
@@ -237,7 +242,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static Path parsePath(String key, String value, ServerConfig.Builder b) {
+    private static Path parsePath(String key, String value, ServerConfigBuilder b) {
         if (value.isEmpty()) {
             throw ConfigException.invalid(key, value, ServerConfig.EXPECT_DIR);
         }

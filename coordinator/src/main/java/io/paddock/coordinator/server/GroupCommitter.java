@@ -1,38 +1,22 @@
 package io.paddock.coordinator.server;
 
+import io.paddock.coordinator.env.SerialExecutor;
 import io.paddock.coordinator.storage.TxnLog;
 import io.paddock.coordinator.zab.Entry;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only thread that touches the {@link TxnLog}. It drains whatever entries are queued, appends
- * them, fsyncs once (group commit) and only then reports "durable up to zxid" to the request thread.
- * A failed write or fsync is fatal for the server: an acknowledged write must never be lost, so
- * continuing after an I/O error would be worse than stopping.
+ * The only writer of the {@link TxnLog}, on its own serial executor (the log thread). The quorum
+ * driver hands it one Zab Ready's durable effects at a time; everything proposed while that is being
+ * written accumulates in the next Ready, so each fsync covers a batch (group commit) without a queue
+ * of its own. A failed write or fsync is fatal for the server: an acknowledged write must never be
+ * lost, so continuing after an I/O error would be worse than stopping.
  */
-final class GroupCommitter implements AutoCloseable {
+final class GroupCommitter {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
-
-    private sealed interface Item permits Append, Roll, PurgeBefore, Persist, Stop {}
-
-    private record Append(long zxid, byte[] payload) implements Item {}
-
-    private record Roll() implements Item {}
-
-    private record PurgeBefore(long zxid) implements Item {}
-
-    private record Stop() implements Item {}
-
-    /** One Zab Ready's durable effects, performed in the order the zab package contract gives. */
-    private record Persist(ZabWrite write, Runnable done) implements Item {}
 
     /**
      * What a Ready asks to make durable. {@code snapshot} (a SNAP sync) replaces the log: it is
@@ -51,145 +35,75 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private final TxnLog log;
-    private final BlockingQueue<Item> queue;
-    private final int maxBatch;
-    private final LongConsumer onDurable;
-    private final Runnable onFatal;
-    private final Thread thread;
-    private EpochStore epochs;
-    private volatile boolean failed;
+    private final EpochStore epochs;
+    private final SerialExecutor thread;
 
-    GroupCommitter(TxnLog log, int queueCapacity, int maxBatch, LongConsumer onDurable, Runnable onFatal,
-                   String name) {
+    /** {@code thread}'s failure handler must stop the server: it receives every write error. */
+    GroupCommitter(TxnLog log, EpochStore epochs, SerialExecutor thread) {
         this.log = log;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.maxBatch = maxBatch;
-        this.onDurable = onDurable;
-        this.onFatal = onFatal;
-        this.thread = new Thread(this::run, name);
-        this.thread.setDaemon(true);
-    }
-
-    void attach(EpochStore epochs) {
         this.epochs = epochs;
+        this.thread = thread;
     }
 
-    /** Queues a Ready's persistence; {@code done} runs on the log thread once all of it is durable. */
+    /** Makes a Ready's effects durable, in the zab package's order; {@code done} runs on the log thread after. */
     void persist(ZabWrite write, Runnable done) {
-        put(new Persist(write, done));
-    }
-
-    void start() {
-        thread.start();
-    }
-
-    /** Queues an entry; blocks when the queue is full, which back-pressures the request thread. */
-    void append(long zxid, byte[] payload) {
-        put(new Append(zxid, payload));
+        thread.execute(() -> {
+            write(write);
+            done.run();
+        });
     }
 
     /** Starts a new log segment at the next append (after a snapshot, so old segments can be purged). */
     void roll() {
-        put(new Roll());
+        thread.execute(log::roll);
     }
 
     void purgeBefore(long zxid) {
-        put(new PurgeBefore(zxid));
-    }
-
-    private void put(Item item) {
-        if (failed) {
-            throw new IllegalStateException("txn log writer has failed");
-        }
-        try {
-            queue.put(item);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while queueing for the txn log", e);
-        }
-    }
-
-    private void run() {
-        List<Item> batch = new ArrayList<>(maxBatch);
-        try {
-            while (true) {
-                Item first = queue.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.clear();
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                long lastAppended = -1;
-                boolean stop = false;
-                for (Item item : batch) {
-                    if (item instanceof Append a) {
-                        log.append(a.zxid(), a.payload());
-                        lastAppended = a.zxid();
-                    } else if (item instanceof Roll) {
-                        log.roll();
-                    } else if (item instanceof PurgeBefore p) {
-                        int n = log.purgeBefore(p.zxid());
-                        if (n > 0) {
-                            LOG.info("purged {} txn log segments before zxid 0x{}", n, Long.toHexString(p.zxid()));
-                        }
-                    } else if (item instanceof Persist p) {
-                        if (lastAppended >= 0) {
-                            log.sync();
-                            onDurable.accept(lastAppended);
-                            lastAppended = -1;
-                        }
-                        persist(p.write());
-                        p.done().run();
-                    } else if (item instanceof Stop) {
-                        stop = true;
-                    }
-                }
-                if (lastAppended >= 0) {
-                    log.sync();
-                    onDurable.accept(lastAppended);
-                }
-                if (stop) {
-                    return;
-                }
+        thread.execute(() -> {
+            int n = unchecked(() -> log.purgeBefore(zxid));
+            if (n > 0) {
+                LOG.info("purged {} txn log segments before zxid 0x{}", n, Long.toHexString(zxid));
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
-            failed = true;
-            LOG.error("txn log write failed; the server stops rather than acknowledge what is not durable", e);
-            onFatal.run();
-        }
+        });
     }
 
-    private void persist(ZabWrite w) throws IOException {
-        if (w.snapshot() != null) {
-            epochs.writeSnapshot(w.snapshotZxid(), w.snapshot());
-            log.truncateAfter(w.snapshotZxid());
-            log.roll();
-        }
-        if (w.truncateAfter() >= 0) {
-            log.truncateAfter(w.truncateAfter());
-        }
-        for (Entry e : w.entries()) {
-            log.append(e.zxid(), e.payload());
-        }
-        if (!w.entries().isEmpty()) {
-            log.sync();
-        }
-        if (w.acceptedEpoch() >= 0) {
-            epochs.writeAcceptedEpoch(w.acceptedEpoch());
-        }
-        if (w.currentEpoch() >= 0) {
-            epochs.writeCurrentEpoch(w.currentEpoch());
-        }
+    private void write(ZabWrite w) {
+        unchecked(() -> {
+            if (w.snapshot() != null) {
+                epochs.writeSnapshot(w.snapshotZxid(), w.snapshot());
+                log.truncateAfter(w.snapshotZxid());
+                log.roll();
+            }
+            if (w.truncateAfter() >= 0) {
+                log.truncateAfter(w.truncateAfter());
+            }
+            for (Entry e : w.entries()) {
+                log.append(e.zxid(), e.payload());
+            }
+            if (!w.entries().isEmpty()) {
+                log.sync();
+            }
+            if (w.acceptedEpoch() >= 0) {
+                epochs.writeAcceptedEpoch(w.acceptedEpoch());
+            }
+            if (w.currentEpoch() >= 0) {
+                epochs.writeCurrentEpoch(w.currentEpoch());
+            }
+            return 0;
+        });
     }
 
-    @Override
-    public void close() throws InterruptedException {
-        if (!failed && thread.isAlive()) {
-            queue.put(new Stop());
-            thread.join(TimeUnit.SECONDS.toMillis(30));
+    private interface IoAction {
+        int run() throws IOException;
+    }
+
+    /** An I/O error escapes to the executor's failure handler, which stops the server. */
+    private static int unchecked(IoAction a) {
+        try {
+            return a.run();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("txn log write failed; the server stops rather than acknowledge"
+                    + " what is not durable", e);
         }
     }
 }

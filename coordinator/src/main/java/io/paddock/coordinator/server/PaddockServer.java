@@ -1,249 +1,226 @@
 package io.paddock.coordinator.server;
 
 import io.paddock.coordinator.acl.AuthRegistry;
-import io.paddock.coordinator.net.ClientPortServer;
-import io.paddock.coordinator.net.FourLetterWords;
+import io.paddock.coordinator.admin.AdminCommands;
+import io.paddock.coordinator.admin.FourLetterWords;
+import io.paddock.coordinator.admin.ServerView;
+import io.paddock.coordinator.env.Clock;
+import io.paddock.coordinator.env.Disk;
+import io.paddock.coordinator.env.SerialExecutor;
+import io.paddock.coordinator.net.ClientPort;
+import io.paddock.coordinator.net.Network;
 import io.paddock.coordinator.net.PeerHandshake;
-import io.paddock.coordinator.net.PeerTransport;
-import io.paddock.coordinator.storage.CloseableIterator;
+import io.paddock.coordinator.net.PeerLinks;
+import io.paddock.coordinator.request.AccessControl;
+import io.paddock.coordinator.request.RequestPath;
 import io.paddock.coordinator.storage.DataDirIdentity;
-import io.paddock.coordinator.storage.LogEntry;
-import io.paddock.coordinator.storage.Snapshot;
 import io.paddock.coordinator.storage.SnapshotStore;
 import io.paddock.coordinator.storage.TxnLog;
 import io.paddock.coordinator.storage.TxnLogOptions;
 import io.paddock.coordinator.tree.DataTree;
-import io.paddock.coordinator.tree.TreeImage;
-import io.paddock.coordinator.txn.TxnCodec;
-import io.paddock.coordinator.zab.Entry;
+import io.paddock.coordinator.zab.ZabConfig;
 import io.paddock.coordinator.zab.ZabPeer;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Paddock server: recovery, then the request pipeline, the log writer, the snapshot scheduler and
- * the client port, wired together; with {@code server.N} lines also the Zab peer, its driver and the
- * peer transport. Several can run in one JVM (tests).
+ * A Paddock server, wired: recovery, the Zab peer and its driver, the log writer, the snapshot
+ * scheduler, the request path, the client port and (in an ensemble) the peer links. A standalone
+ * server is a one-voter ensemble: the same write path, recovery and apply. Everything
+ * nondeterministic comes from the {@link ServerEnvironment}, so the same wiring runs in production
+ * and in the whole-server simulator. Several servers can run in one JVM.
  */
 public final class PaddockServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PaddockServer.class);
     static final String SNAPSHOT_DIR = "snapshots";
     static final String LOG_DIR = "txnlog";
     /** ZooKeeper's standalone server allocates session ids as server 1. */
-    static final long STANDALONE_SERVER_ID = 1;
+    static final long STANDALONE_SESSION_SERVER_ID = 1;
     /** A SNAP sync carries the whole tree in one frame. */
     private static final int MAX_PEER_FRAME_BYTES = 1 << 30;
 
     private final ServerConfig config;
     private final QuorumConfig quorumConfig;
-    private QuorumDriver quorum;
-    private PeerTransport transport;
-    private InetSocketAddress quorumAddress;
-    // Assigned once in the constructor; not final so a failed start can close what it opened.
-    private final TxnLog log;
-    private RequestPipeline pipeline;
-    private GroupCommitter committer;
-    private SnapshotScheduler snapshots;
-    private ClientPortServer clientPort;
-    private ScheduledExecutorService purgeTimer;
-    private InetSocketAddress boundAddress;
+    private final ServerEnvironment env;
+    private final Clock clock;
+    private final long startedAtMillis;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final long startedAtMs = System.currentTimeMillis();
+    private TxnLog log;
+    private SerialExecutor requestThread;
+    private SerialExecutor logThread;
+    private SerialExecutor snapshotThread;
+    private QuorumDriver driver;
+    private RequestPath requests;
+    private SnapshotScheduler snapshots;
+    private PeerLinks links;
+    private ClientPort clientPort;
     private volatile boolean failed;
+    private volatile Throwable failure;
     private volatile boolean closed;
 
-    private PaddockServer(ServerConfig config) throws IOException, InterruptedException {
+    private PaddockServer(ServerConfig config, QuorumConfig quorumConfig, ServerEnvironment env) {
         this.config = config;
-        this.quorumConfig = QuorumConfig.load(config);
-        quorumConfig.warnings().forEach(LOG::warn);
-        long myId = quorumConfig.isStandalone() ? 0 : quorumConfig.myId();
-        Path dataDir = config.dataDir();
-        Path logDir = config.dataLogDir();
-        Files.createDirectories(dataDir);
-        Files.createDirectories(logDir);
-        DataDirIdentity.stampOrVerify(dataDir, myId, config.clusterId());
-        if (!logDir.equals(dataDir)) {
-            DataDirIdentity.stampOrVerify(logDir, myId, config.clusterId());
+        this.quorumConfig = quorumConfig;
+        this.env = env;
+        this.clock = env.clock();
+        this.startedAtMillis = clock.wallMillis();
+    }
+
+    /** How long a standalone server may take from recovery to serving before start-up fails. */
+    private static final long STANDALONE_SERVING_WAIT_SECONDS = 60;
+
+    /**
+     * Starts a server with the real clock, threads, disk and network. A standalone server is serving
+     * when this returns (it elects itself at once); an ensemble member serves once it has a leader.
+     */
+    public static PaddockServer start(ServerConfig config) throws IOException {
+        QuorumConfig quorumConfig = QuorumConfig.load(config);
+        PaddockServer server = start(config, quorumConfig, ServerEnvironment.production(config));
+        if (quorumConfig.isStandalone()) {
+            try {
+                server.driver.firstServing().get(STANDALONE_SERVING_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                server.close();
+                throw new IOException("standalone server did not start serving within "
+                        + STANDALONE_SERVING_WAIT_SECONDS + " s", e);
+            } catch (InterruptedException e) {
+                server.close();
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted during start-up");
+            }
         }
-        SnapshotStore snapshotStore = new SnapshotStore(dataDir.resolve(SNAPSHOT_DIR));
-        this.log = TxnLog.open(logDir.resolve(LOG_DIR), new TxnLogOptions(config.preAllocSizeBytes(), config.forceSync(),
-                config.logSegmentBytes(), config.juteMaxBufferBytes() * 2 + 4096));
+        return server;
+    }
+
+    public static PaddockServer start(ServerConfig config, QuorumConfig quorumConfig, ServerEnvironment env)
+            throws IOException {
+        PaddockServer server = new PaddockServer(config, quorumConfig, env);
         try {
-            long start = System.nanoTime();
-            // In an ensemble only the snapshot is applied: logged entries may be uncommitted, so they
-            // go to the Zab peer, which applies them once a leader commits them.
-            DataTree tree = quorumConfig.isStandalone() ? recover(snapshotStore, log) : loadSnapshot(snapshotStore);
-        LOG.info("recovered {} nodes and {} sessions up to zxid 0x{} in {} ms", tree.nodeCount(),
-                tree.sessions().size(), Long.toHexString(tree.lastZxid()), (System.nanoTime() - start) / 1_000_000);
-
-        this.snapshots = new SnapshotScheduler(snapshotStore, config.snapCount());
-        ServerStats stats = new ServerStats();
-        AuthRegistry registry = new AuthRegistry(config.superDigest().orElse(null));
-        this.pipeline = new RequestPipeline(config, tree, new AccessControl(registry), snapshots, stats,
-                quorumConfig.isStandalone() ? STANDALONE_SERVER_ID : myId);
-        this.committer = new GroupCommitter(log, 10_000, 1000, pipeline::durable, this::fatal, "paddock-txnlog");
-        snapshots.attach(committer);
-        if (!quorumConfig.isStandalone()) {
-            startQuorum(myId, tree, snapshotStore);
-        }
-        committer.start();
-        pipeline.start(committer);
-
-        this.purgeTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "paddock-purge");
-            t.setDaemon(true);
-            return t;
-        });
-        if (config.purgeIntervalHours() > 0) {
-            long hours = config.purgeIntervalHours();
-            purgeTimer.scheduleWithFixedDelay(() -> snapshots.purge(config.snapRetainCount()), hours, hours,
-                    TimeUnit.HOURS);
-        }
-
-        this.clientPort = new ClientPortServer(Math.max(2, Runtime.getRuntime().availableProcessors()));
-        FourLetterWords words = new FourLetterWords(config, pipeline, this::uptimeMs, clientPortStatus(),
-                () -> boundAddress == null ? config.clientPort() : boundAddress.getPort());
-        InetSocketAddress clientBind = quorumConfig.self().flatMap(QuorumPeerSpec::clientAddress)
-                .map(a -> new InetSocketAddress(a.getHostString(), a.getPort())).orElse(config.clientBindAddress());
-        this.boundAddress = clientPort.start(clientBind, pipeline, words, config.maxClientCnxns(),
-                config.juteMaxBufferBytes(), config.juteMaxBufferBytes());
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            closeQuietly(clientPort, transport, pipeline, committer, snapshots,
-                    purgeTimer == null ? null : purgeTimer::shutdownNow, log);
+            server.open();
+            return server;
+        } catch (IOException | RuntimeException e) {
+            server.close();
             throw e;
         }
     }
 
-    /**
-     * The Zab peer from the durable state: epochs, the log after the snapshot (applied only once
-     * committed), and the transport to the other members.
-     */
-    private void startQuorum(long myId, DataTree tree, SnapshotStore snapshotStore) throws IOException,
-            InterruptedException {
-        ZabStateFile epochs = ZabStateFile.open(config.dataDir(), snapshotStore);
-        committer.attach(epochs);
-        List<Entry> durable = new ArrayList<>();
-        try (CloseableIterator<LogEntry> entries = log.readFrom(tree.lastZxid())) {
-            while (entries.hasNext()) {
-                LogEntry e = entries.next();
-                durable.add(new Entry(e.zxid(), e.payload()));
-            }
+    private void open() throws IOException {
+        quorumConfig.warnings().forEach(LOG::warn);
+        Disk disk = env.disk();
+        long myId = quorumConfig.myId();
+        Path dataDir = config.dataDir();
+        Path logDir = config.dataLogDir();
+        DataDirIdentity.stampOrVerify(disk, dataDir, myId, config.clusterId());
+        if (!logDir.equals(dataDir)) {
+            DataDirIdentity.stampOrVerify(disk, logDir, myId, config.clusterId());
         }
-        ZabPeer peer = new ZabPeer(myId, QuorumTiming.zabConfig(quorumConfig, config.tickTimeMs()),
-                epochs.acceptedEpoch(), epochs.currentEpoch(), tree.lastZxid(), durable, tree.lastZxid(),
-                pipeline::takeSnapshot);
-        LOG.info("server {} of {}: epochs accepted={} current={}, {} logged entries after snapshot 0x{}", myId,
-                quorumConfig.members(), epochs.acceptedEpoch(), epochs.currentEpoch(), durable.size(),
-                Long.toHexString(tree.lastZxid()));
-        QuorumDriver.Host host = pipeline.quorumHost();
-        this.quorum = new QuorumDriver(peer, committer, host, config.juteMaxBufferBytes() * 2 + 4096);
-        long redialMs = Math.max(50, Math.min(1000, config.tickTimeMs() / 4));
-        this.transport = new PeerTransport(new PeerHandshake(PeerHandshake.PROTOCOL_VERSION, myId, config.clusterId(),
-                quorumConfig.fingerprint()), quorum, MAX_PEER_FRAME_BYTES, redialMs);
-        quorum.attach(transport);
-        pipeline.attachQuorum(quorum);
+        SnapshotStore snapshotStore = new SnapshotStore(disk, dataDir.resolve(SNAPSHOT_DIR));
+        log = TxnLog.open(disk, logDir.resolve(LOG_DIR), new TxnLogOptions(config.preAllocSizeBytes(),
+                config.forceSync(), config.logSegmentBytes(), maxEntryBytes()));
+        ZabStateFile epochs = ZabStateFile.open(disk, dataDir, snapshotStore);
+        long start = clock.monotonicNanos();
+        Recovery.State recovered = Recovery.recover(snapshotStore, log, quorumConfig.voters().size() > 1);
+        DataTree tree = recovered.tree();
+        LOG.info("recovered {} nodes and {} sessions at snapshot zxid 0x{}, {} logged txns after it, in {} ms",
+                tree.nodeCount(), tree.sessions().size(), Long.toHexString(tree.lastZxid()), recovered.log().size(),
+                (clock.monotonicNanos() - start) / 1_000_000);
+
+        requestThread = env.scheduler().serial("paddock-requests", this::fatal);
+        logThread = env.scheduler().serial("paddock-txnlog", this::fatal);
+        snapshotThread = env.scheduler().serial("paddock-snapshot", this::fatal);
+        GroupCommitter committer = new GroupCommitter(log, epochs, logThread);
+        snapshots = new SnapshotScheduler(snapshotStore, config.snapCount(), snapshotThread, clock);
+        snapshots.attach(committer);
+
+        ZabConfig zabConfig = QuorumTiming.zabConfig(quorumConfig, config.tickTimeMs()).withDefect(env.zabDefect());
+        RequestPath[] path = new RequestPath[1];
+        ZabPeer peer = new ZabPeer(myId, zabConfig, epochs.acceptedEpoch(), epochs.currentEpoch(), tree.lastZxid(),
+                recovered.log(), tree.lastZxid(), () -> path[0].takeSnapshot());
+        LOG.info("server {} of {}: epochs accepted={} current={}", myId, quorumConfig.voters(),
+                epochs.acceptedEpoch(), epochs.currentEpoch());
+        driver = new QuorumDriver(peer, quorumConfig.isStandalone(), requestThread, committer);
+        requests = new RequestPath(new RequestPath.Settings(config.tickTimeMs(), config.minSessionTimeoutMs(),
+                config.maxSessionTimeoutMs(), config.globalOutstandingLimit(), config.extendedTypesEnabled(),
+                config.containerCheckIntervalMs(), config.containerMaxPerMinute(), maxEntryBytes()), tree,
+                new AccessControl(new AuthRegistry(config.superDigest().orElse(null))), driver, requestThread, clock,
+                env.entropy(), quorumConfig.isStandalone() ? STANDALONE_SESSION_SERVER_ID : myId,
+                snapshots::txnApplied, env.observer(), env.defect());
+        path[0] = requests;
         // Keep about two snapshots' worth of entries in memory for DIFF syncs; older ones are in
         // the snapshot a far-behind learner gets instead.
         long[] previousSnapshot = {tree.lastZxid()};
-        snapshots.onWritten(zxid -> host.execute(() -> {
+        snapshots.onWritten(zxid -> requestThread.execute(() -> {
             peer.compact(Math.min(previousSnapshot[0], tree.lastZxid()));
             previousSnapshot[0] = zxid;
         }));
-        QuorumPeerSpec self = quorumConfig.self().orElseThrow();
-        this.quorumAddress = transport.bind(new InetSocketAddress(self.host(), self.quorumPort()));
+        if (config.purgeIntervalHours() > 0) {
+            snapshotThread.scheduleRepeating(() -> snapshots.purge(config.snapRetainCount()),
+                    config.purgeIntervalHours() * 3_600_000L);
+        }
+        links = quorumConfig.isStandalone() ? null : openPeerLinks();
+        driver.attach(requests, links);
+        requests.start();
+        driver.start(QuorumTiming.zabTickMs(config.tickTimeMs()), clock);
+
+        InetSocketAddress clientBind = quorumConfig.self().flatMap(QuorumPeerSpec::clientAddress)
+                .map(a -> new InetSocketAddress(a.getHostString(), a.getPort())).orElse(config.clientBindAddress());
+        FourLetterWords words = new FourLetterWords(config::fourLetterWordEnabled, new AdminCommands(
+                new AdminCommands.Settings(config.dataDir(), config.dataLogDir(), config.tickTimeMs(),
+                        config.maxClientCnxns(), config.minSessionTimeoutMs(), config.maxSessionTimeoutMs()),
+                this::uptimeMs, () -> clientPort == null ? 0 : clientPort.openConnections(),
+                () -> clientPort == null ? config.clientPort() : clientPort.address().getPort()),
+                new FourLetterWords.ServerState() {
+                    @Override
+                    public CompletableFuture<ServerView> view() {
+                        return requests.view();
+                    }
+
+                    @Override
+                    public void resetStats() {
+                        requests.resetStats();
+                    }
+                });
+        clientPort = env.network().openClientPort(new Network.ClientPortSpec(clientBind, config.maxClientCnxns(),
+                config.maxCnxns(), config.juteMaxBufferBytes(), config.juteMaxBufferBytes(),
+                config.maxPendingReplyBytes()), requests, words);
+    }
+
+    private int maxEntryBytes() {
+        return config.juteMaxBufferBytes() * 2 + 4096;
+    }
+
+    private PeerLinks openPeerLinks() throws IOException {
         Map<Long, InetSocketAddress> others = new HashMap<>();
         for (long id : quorumConfig.others()) {
             QuorumPeerSpec spec = quorumConfig.peer(id).orElseThrow();
             others.put(id, new InetSocketAddress(spec.host(), spec.quorumPort()));
         }
-        transport.start(others);
-        LOG.info("quorum port {}; peers {}", quorumAddress, others);
+        QuorumPeerSpec self = quorumConfig.self().orElseThrow();
+        long redialMs = Math.max(50, Math.min(1000, config.tickTimeMs() / 4));
+        PeerLinks l = env.network().openPeerLinks(new Network.PeerSpec(new PeerHandshake(PeerHandshake.PROTOCOL_VERSION,
+                quorumConfig.myId(), config.clusterId(), quorumConfig.fingerprint()),
+                new InetSocketAddress(self.host(), self.quorumPort()), others, MAX_PEER_FRAME_BYTES, redialMs), driver);
+        LOG.info("quorum port {}; peers {}", l.localAddress(), others);
+        return l;
     }
 
-    /** The newest valid snapshot alone (an ensemble member's starting state), or an empty tree. */
-    static DataTree loadSnapshot(SnapshotStore snapshots) throws IOException {
-        Optional<Snapshot> snapshot = snapshots.latestValid();
-        if (snapshot.isEmpty()) {
-            return new DataTree();
+    /** A task failed (an I/O error of the log, a bug): stop rather than continue with unknown state. */
+    private void fatal(Throwable t) {
+        if (failed) {
+            return;
         }
-        try (DataInputStream in = snapshot.get().open()) {
-            DataTree tree = DataTree.fromImage(TreeImage.readFrom(in));
-            if (tree.lastZxid() != snapshot.get().zxid()) {
-                throw new IOException("snapshot " + snapshot.get().path() + " is named for zxid 0x"
-                        + Long.toHexString(snapshot.get().zxid()) + " but holds 0x" + Long.toHexString(tree.lastZxid()));
-            }
-            return tree;
-        }
-    }
-
-    private FourLetterWords.PortStatus clientPortStatus() {
-        return () -> clientPort.openConnections();
-    }
-
-    public static PaddockServer start(ServerConfig config) throws IOException {
-        try {
-            return new PaddockServer(config);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted during start-up", e);
-        }
-    }
-
-    /** Undoes a partial start so a failed start leaves no threads or open files behind. */
-    private static void closeQuietly(AutoCloseable... parts) {
-        for (AutoCloseable c : parts) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.debug("cleanup after failed start", e);
-                }
-            }
-        }
-    }
-
-    /**
-     * Newest valid snapshot, then every logged txn after it, through the same {@code DataTree.apply}
-     * live commits use. A gap between snapshot and log means data is missing: refuse to start.
-     */
-    static DataTree recover(SnapshotStore snapshots, TxnLog log) throws IOException {
-        DataTree tree = loadSnapshot(snapshots);
-        try (CloseableIterator<LogEntry> entries = log.readFrom(tree.lastZxid())) {
-            while (entries.hasNext()) {
-                LogEntry e = entries.next();
-                if (e.zxid() != tree.lastZxid() + 1 && (e.zxid() >>> 32) == (tree.lastZxid() >>> 32)) {
-                    throw new IOException("txn log gap: after zxid 0x" + Long.toHexString(tree.lastZxid())
-                            + " the next logged txn is 0x" + Long.toHexString(e.zxid())
-                            + "; refusing to start with missing committed txns");
-                }
-                tree.apply(e.zxid(), TxnCodec.decode(e.payload()));
-            }
-        } catch (IOException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("txn log replay failed: " + e.getMessage(), e);
-        }
-        return tree;
-    }
-
-    private void fatal() {
         failed = true;
-        LOG.error("fatal storage error: closing the client port; the server must be restarted");
-        new Thread(this::close, "paddock-fatal-stop").start();
+        failure = t;
+        LOG.error("fatal error; the server stops and must be restarted (it recovers from its log)", t);
+        // close() waits for the server's threads, so it cannot run on one of them
+        env.scheduler().serial("paddock-fatal-stop", e -> LOG.error("error while stopping", e)).execute(this::close);
     }
 
     /** Purges old snapshots and the log segments they no longer need now (what autopurge does hourly). */
@@ -258,20 +235,25 @@ public final class PaddockServer implements AutoCloseable {
 
     /** The bound quorum (peer) address, or null when standalone. */
     public InetSocketAddress quorumAddress() {
-        return quorumAddress;
+        return links == null ? null : links.localAddress();
     }
 
-    /** Standalone, or an ensemble member that is synchronized with an established leader. */
+    /** Leading or synchronized with an established leader, and caught up (standalone included). */
     public boolean serving() {
-        return quorum == null || quorum.servingNow();
+        return driver != null && driver.servingNow();
+    }
+
+    /** The id of the leader this server leads or follows, or -1 (as last seen on the request thread). */
+    public long leaderId() {
+        return driver == null ? -1 : driver.publishedLeader();
     }
 
     /** leader, follower, observer, looking, or standalone. */
     public String mode() {
-        if (quorum == null) {
+        if (quorumConfig.isStandalone()) {
             return "standalone";
         }
-        return switch (quorum.publishedRole()) {
+        return switch (driver.publishedRole()) {
             case LEADING -> "leader";
             case FOLLOWING -> "follower";
             case OBSERVING -> "observer";
@@ -280,14 +262,14 @@ public final class PaddockServer implements AutoCloseable {
     }
 
     public InetSocketAddress clientAddress() {
-        return boundAddress;
+        return clientPort.address();
     }
 
     /** host:port a client on this machine can connect to. */
     public String connectString() {
-        String host = boundAddress.getAddress().isAnyLocalAddress() ? "127.0.0.1"
-                : boundAddress.getAddress().getHostAddress();
-        return host + ":" + boundAddress.getPort();
+        InetSocketAddress a = clientPort.address();
+        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        return host + ":" + a.getPort();
     }
 
     public ServerConfig config() {
@@ -298,8 +280,13 @@ public final class PaddockServer implements AutoCloseable {
         return failed;
     }
 
+    /** What stopped a failed server, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
     long uptimeMs() {
-        return System.currentTimeMillis() - startedAtMs;
+        return clock.wallMillis() - startedAtMillis;
     }
 
     /** Blocks until the server has stopped. */
@@ -313,22 +300,30 @@ public final class PaddockServer implements AutoCloseable {
             return;
         }
         closed = true;
-        LOG.info("stopping server on {}", boundAddress);
+        LOG.info("stopping server {}", clientPort == null ? "" : clientPort.address());
         try {
-            clientPort.close();
-            if (quorum != null) {
-                quorum.stop();
-                transport.close();
+            if (clientPort != null) {
+                clientPort.close();
             }
-            pipeline.close();
-            committer.close();
-            snapshots.close();
-            purgeTimer.shutdownNow();
-            log.close();
+            if (driver != null) {
+                driver.stop();
+            }
+            if (links != null) {
+                links.close();
+            }
+            if (requests != null) {
+                requests.stop();
+            }
+            for (SerialExecutor e : new SerialExecutor[] {requestThread, logThread, snapshotThread}) {
+                if (e != null) {
+                    e.close();
+                }
+            }
+            if (log != null && !failed) {
+                log.close();
+            }
         } catch (IOException e) {
             LOG.warn("error closing txn log", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             stopped.countDown();
         }

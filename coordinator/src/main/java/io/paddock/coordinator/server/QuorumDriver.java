@@ -1,6 +1,9 @@
 package io.paddock.coordinator.server;
 
-import io.paddock.coordinator.net.PeerTransport;
+import io.paddock.coordinator.admin.ServerView;
+import io.paddock.coordinator.env.SerialExecutor;
+import io.paddock.coordinator.net.PeerLinks;
+import io.paddock.coordinator.request.Replication;
 import io.paddock.coordinator.zab.Entry;
 import io.paddock.coordinator.zab.Message;
 import io.paddock.coordinator.zab.Outbound;
@@ -8,7 +11,6 @@ import io.paddock.coordinator.zab.Ready;
 import io.paddock.coordinator.zab.Role;
 import io.paddock.coordinator.zab.ZabPeer;
 import io.paddock.coordinator.zab.Zxid;
-import java.io.IOException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,38 +18,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives one {@link ZabPeer} by the zab package contract, on the request thread (the same thread
  * that owns the tree, so a committed entry is applied where it is decided). Network input arrives on
- * transport threads and is handed over; a Ready's durable part goes to the log thread as one
+ * transport threads and is handed over; a Ready's durable part goes to the log writer as one
  * {@link GroupCommitter.ZabWrite}, and the rest of the Ready (acknowledgements, apply, advance) runs
- * when that thread reports it durable. While one Ready is being persisted, new proposals and acks
- * accumulate in the next one, which is how proposals are group-committed.
+ * when the writer reports it durable. While one Ready is being persisted, new proposals and acks
+ * accumulate in the next one, which is how proposals are group-committed. A standalone server is
+ * a one-voter ensemble driven the same way.
  */
-final class QuorumDriver implements PeerTransport.Listener {
+final class QuorumDriver implements Replication, PeerLinks.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(QuorumDriver.class);
 
-    /** What the driver needs from the server it runs in; every method is called on the request thread. */
-    interface Host {
-        /** Runs {@code task} on the request thread. */
-        void execute(Runnable task);
-
-        /** Applies a committed entry, in zxid order. */
-        void apply(Entry committed);
-
-        /** Replaces the state with a leader's snapshot (a SNAP synchronization). */
-        void install(byte[] snapshot, long zxid);
-
-        void relayed(long from, Relay relay);
-
-        /** Role, leader or serving changed (see {@link #serving()}). */
-        void stateChanged();
-
-        long appliedZxid();
-    }
-
     private final ZabPeer peer;
-    private PeerTransport transport;
+    private final boolean standalone;
+    private final SerialExecutor thread;
     private final GroupCommitter committer;
-    private final Host host;
-    private final int maxRelayBytes;
+    private Replication.Host host;
+    private PeerLinks links;
     private boolean readyInFlight;
     private boolean pumpScheduled;
     private boolean serving;
@@ -55,45 +40,62 @@ final class QuorumDriver implements PeerTransport.Listener {
     private Role lastRole;
     private long lastLeader = -1;
     private long lastEpoch = -1;
+    private boolean lastStalled;
     private long generation;
     private volatile Role publishedRole = Role.LOOKING;
+    private volatile long publishedLeader = -1;
+    private io.paddock.coordinator.env.Clock clock;
+    private long tickNanos;
+    private long ticksDone;
+    private long tickOrigin;
     private volatile boolean publishedServing;
     private volatile boolean stopped;
+    private final java.util.concurrent.CompletableFuture<Void> firstServing = new java.util.concurrent.CompletableFuture<>();
 
-    QuorumDriver(ZabPeer peer, GroupCommitter committer, Host host, int maxRelayBytes) {
+    QuorumDriver(ZabPeer peer, boolean standalone, SerialExecutor thread, GroupCommitter committer) {
         this.peer = peer;
+        this.standalone = standalone;
+        this.thread = thread;
         this.committer = committer;
-        this.host = host;
-        this.maxRelayBytes = maxRelayBytes;
         this.lastRole = peer.role();
     }
 
-    /** The transport delivers to this driver, so it is made after it. */
-    void attach(PeerTransport t) {
-        this.transport = t;
+    /** The request path this driver applies to; set before {@link #start}. */
+    void attach(Replication.Host h, PeerLinks l) {
+        this.host = h;
+        this.links = l;
+    }
+
+    /**
+     * Starts ticking ({@code tickMillis} per zab tick) and runs the first Ready. Ticks follow the
+     * clock: after a stall of the request thread (a GC pause) the missed ticks are fed at once, so the
+     * peer's timeouts measure real time, not how often the timer managed to run.
+     */
+    void start(long tickMillis, io.paddock.coordinator.env.Clock c) {
+        this.clock = c;
+        this.tickNanos = tickMillis * 1_000_000L;
+        this.tickOrigin = c.monotonicNanos();
+        thread.scheduleRepeating(this::tick, tickMillis);
+        thread.execute(this::pump);
+    }
+
+    /** The leader as last seen on the request thread, for other threads. */
+    long publishedLeader() {
+        return publishedLeader;
     }
 
     ZabPeer peer() {
         return peer;
     }
 
-    /** Leading and caught up, or following/observing and synchronized: clients may be served. */
-    boolean serving() {
-        return serving;
-    }
-
-    /** Changes whenever the role, leader or epoch does: everything tied to the old one is void. */
-    long generation() {
-        return generation;
-    }
-
-    boolean leading() {
-        return peer.role() == Role.LEADING;
-    }
-
     /** The role as last seen on the request thread, for other threads. */
     Role publishedRole() {
         return publishedRole;
+    }
+
+    /** Completes the first time this server serves clients. */
+    java.util.concurrent.CompletableFuture<Void> firstServing() {
+        return firstServing;
     }
 
     /** {@link #serving()} as last seen on the request thread, for other threads. */
@@ -105,35 +107,101 @@ final class QuorumDriver implements PeerTransport.Listener {
         stopped = true;
     }
 
-    // ------------------------------------------------------------------ inputs (request thread)
+    // ------------------------------------------------------------------ Replication (request thread)
 
-    void tick() {
-        peer.tick();
-        pump();
+    @Override
+    public boolean serving() {
+        return serving;
     }
 
-    /** The zxid the next proposal will get (the leader prepares the txn for it). */
-    long nextZxid() {
+    @Override
+    public boolean leading() {
+        return peer.role() == Role.LEADING;
+    }
+
+    @Override
+    public boolean learning() {
+        return peer.role() == Role.FOLLOWING || peer.role() == Role.OBSERVING;
+    }
+
+    @Override
+    public long leaderId() {
+        return peer.leaderId();
+    }
+
+    @Override
+    public long generation() {
+        return generation;
+    }
+
+    @Override
+    public String roleName() {
+        return switch (peer.role()) {
+            case LEADING -> "leader";
+            case FOLLOWING -> "follower";
+            case OBSERVING -> "observer";
+            case LOOKING -> "looking";
+        };
+    }
+
+    @Override
+    public long nextZxid() {
         return peer.nextZxid();
     }
 
-    long propose(byte[] payload) {
+    @Override
+    public long propose(byte[] payload) {
         long zxid = peer.propose(payload);
         schedulePump();
         return zxid;
     }
 
-    /** Sends driver traffic to a peer, in order with its Zab messages. */
-    boolean relay(long to, Relay r) {
-        return transport.send(to, Relay.wrap(r));
+    @Override
+    public long lastProposedZxid() {
+        return peer.lastZxid();
     }
 
-    // ------------------------------------------------------------------ transport callbacks (network threads)
+    @Override
+    public boolean send(long to, Message.Relay relay) {
+        return links != null && links.send(to, relay);
+    }
+
+    @Override
+    public ServerView.Quorum view(int pendingSyncs) {
+        if (standalone) {
+            return null;
+        }
+        return new ServerView.Quorum(roleName(), serving, peer.leaderId(), peer.epoch(), peer.acceptedEpoch(),
+                peer.currentEpoch(), peer.lastZxid(), peer.committedZxid(), peer.followers(), peer.syncedFollowers(),
+                pendingSyncs);
+    }
+
+    // ------------------------------------------------------------------ inputs
+
+    /** At most this many missed ticks are fed at once (a longer stall just looks like this long). */
+    private static final long MAX_CATCH_UP_TICKS = 1000;
+
+    private void tick() {
+        long due = (clock.monotonicNanos() - tickOrigin) / tickNanos;
+        long missed = Math.max(1, Math.min(MAX_CATCH_UP_TICKS, due - ticksDone));
+        for (long i = 0; i < missed; i++) {
+            peer.tick();
+        }
+        ticksDone = Math.max(ticksDone + missed, due);
+        pump();
+    }
 
     @Override
     public void received(long from, Message m) {
         if (!stopped) {
-            host.execute(() -> onMessage(from, m));
+            thread.execute(() -> {
+                if (m instanceof Message.Relay r) {
+                    host.relayed(from, r);
+                    return;
+                }
+                peer.step(from, m);
+                pump();
+            });
         }
     }
 
@@ -145,7 +213,7 @@ final class QuorumDriver implements PeerTransport.Listener {
     @Override
     public void disconnected(long p) {
         if (!stopped) {
-            host.execute(() -> {
+            thread.execute(() -> {
                 LOG.info("lost connection to server {}", p);
                 peer.disconnected(p);
                 pump();
@@ -153,55 +221,57 @@ final class QuorumDriver implements PeerTransport.Listener {
         }
     }
 
-    private void onMessage(long from, Message m) {
-        if (m instanceof Message.Relay r) {
-            Relay relay;
-            try {
-                relay = Relay.unwrap(r, maxRelayBytes);
-            } catch (IOException e) {
-                LOG.warn("dropping a malformed relay from server {}: {}", from, e.getMessage());
-                return;
-            }
-            host.relayed(from, relay);
-            return;
-        }
-        peer.step(from, m);
-        pump();
-    }
-
     // ------------------------------------------------------------------ the Ready loop
 
     private void schedulePump() {
         if (!pumpScheduled) {
             pumpScheduled = true;
-            host.execute(() -> {
+            thread.execute(() -> {
                 pumpScheduled = false;
                 pump();
             });
         }
     }
 
-    void pump() {
+    private void pump() {
         while (!readyInFlight && peer.hasReady() && !stopped) {
             Ready r = peer.ready();
             readyInFlight = true;
             sendAll(r.sendNow());
+            int appliedEarly = applyDurableCommits(r);
             boolean durable = r.truncateAfter() >= 0 || r.installSnapshot() != null || !r.append().isEmpty()
                     || r.acceptedEpoch() >= 0 || r.currentEpoch() >= 0;
             if (durable) {
                 committer.persist(new GroupCommitter.ZabWrite(r.truncateAfter(), r.installSnapshot(), r.snapshotZxid(),
-                        r.append(), r.acceptedEpoch(), r.currentEpoch()), () -> host.execute(() -> {
-                            finish(r);
+                        r.append(), r.acceptedEpoch(), r.currentEpoch()), () -> thread.execute(() -> {
+                            finish(r, appliedEarly);
                             pump();
                         }));
             } else {
-                finish(r);
+                finish(r, appliedEarly);
             }
         }
         noteState();
     }
 
-    private void finish(Ready r) {
+    /** Step 4 of the contract: commits of entries an earlier Ready made durable apply now. */
+    private int applyDurableCommits(Ready r) {
+        if (r.installSnapshot() != null || r.truncateAfter() >= 0) {
+            return 0;
+        }
+        long firstAppended = r.append().isEmpty() ? Long.MAX_VALUE : r.append().get(0).zxid();
+        int n = 0;
+        for (Entry e : r.commit()) {
+            if (e.zxid() >= firstAppended) {
+                break;
+            }
+            host.apply(e);
+            n++;
+        }
+        return n;
+    }
+
+    private void finish(Ready r, int appliedEarly) {
         if (stopped) {
             return;
         }
@@ -210,24 +280,29 @@ final class QuorumDriver implements PeerTransport.Listener {
             LOG.info("installing the leader's snapshot at zxid {}", Zxid.hex(r.snapshotZxid()));
             host.install(r.installSnapshot(), r.snapshotZxid());
         }
-        for (Entry e : r.commit()) {
-            host.apply(e);
+        List<Entry> commit = r.commit();
+        for (int i = appliedEarly; i < commit.size(); i++) {
+            host.apply(commit.get(i));
         }
         peer.advance();
         readyInFlight = false;
     }
 
     private void sendAll(List<Outbound> out) {
+        if (links == null) {
+            return;
+        }
         for (Outbound o : out) {
-            transport.send(o.to(), o.message());
+            links.send(o.to(), o.message());
         }
     }
 
-    /** Re-evaluates serving after a Ready or an apply; tells the host when anything changed. */
-    void noteState() {
+    /** Re-evaluates serving after a Ready, a tick or an apply; tells the host when anything changed. */
+    private void noteState() {
         Role role = peer.role();
         long leader = peer.leaderId();
         long epoch = peer.epoch();
+        boolean stalled = peer.stalled();
         boolean changed = role != lastRole || leader != lastLeader || epoch != lastEpoch;
         if (changed) {
             LOG.info("now {} (leader {}, epoch {}, last zxid {})", role, leader, epoch, Zxid.hex(peer.lastZxid()));
@@ -235,9 +310,16 @@ final class QuorumDriver implements PeerTransport.Listener {
             lastLeader = leader;
             lastEpoch = epoch;
             publishedRole = role;
+            publishedLeader = leader;
             servingThreshold = -1;
         }
-        boolean ready = switch (role) {
+        if (stalled != lastStalled) {
+            lastStalled = stalled;
+            if (stalled) {
+                LOG.warn("the txn log has not completed a write for syncLimit: not serving clients until it does");
+            }
+        }
+        boolean ready = !stalled && switch (role) {
             case LEADING -> peer.isEstablishedLeader();
             case FOLLOWING, OBSERVING -> peer.isSynced();
             case LOOKING -> false;
@@ -250,10 +332,10 @@ final class QuorumDriver implements PeerTransport.Listener {
                 servingThreshold = role == Role.LEADING ? peer.lastZxid() : peer.committedZxid();
             }
             nowServing = host.appliedZxid() >= servingThreshold;
-        } else {
+        } else if (!stalled) {
             servingThreshold = -1;
         }
-        if (changed) {
+        if (changed || stalled && serving) {
             generation++;
         }
         if (nowServing != serving || changed) {
@@ -261,6 +343,7 @@ final class QuorumDriver implements PeerTransport.Listener {
             publishedServing = nowServing;
             if (serving) {
                 LOG.info("serving clients as {} at zxid {}", role, Zxid.hex(host.appliedZxid()));
+                firstServing.complete(null);
             }
             host.stateChanged();
         }

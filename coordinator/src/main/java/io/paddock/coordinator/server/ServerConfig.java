@@ -53,6 +53,13 @@ public final class ServerConfig {
     public static final String CONTAINER_MAX_PER_MINUTE = "znode.container.maxPerMinute";
     public static final String LOG_SEGMENT_BYTES = "paddock.logSegmentBytes";
     public static final String CLUSTER_ID = "paddock.clusterId";
+    /** ZooKeeper 3.6+'s cap on client connections to this server, all clients together. */
+    public static final String MAX_CNXNS = "maxCnxns";
+    public static final String MAX_PENDING_REPLY_BYTES = "paddock.client.maxPendingReplyBytes";
+    /** Test-only: while this file exists, every fsync of the server waits (a stalled disk). */
+    public static final String FAULT_FSYNC_STALL_FILE = "paddock.faultInjection.fsyncStallFile";
+    /** Test-only: while this file exists, every fsync of the server fails (a failing disk). */
+    public static final String FAULT_FSYNC_FAIL_FILE = "paddock.faultInjection.fsyncFailFile";
     public static final String SUPER_DIGEST = "paddock.superDigest";
     /** The key as written in a ZooKeeper {@code zoo.cfg} (ZooKeeper prefixes it with "zookeeper."). */
     public static final String ZK_SUPER_DIGEST = "DigestAuthenticationProvider.superDigest";
@@ -78,6 +85,7 @@ public final class ServerConfig {
     public static final int DEFAULT_CONTAINER_MAX_PER_MINUTE = 10_000;
     public static final long DEFAULT_LOG_SEGMENT_BYTES = 64L * 1024 * 1024;
     public static final String DEFAULT_CLUSTER_ID = "paddock";
+    public static final long DEFAULT_MAX_PENDING_REPLY_BYTES = 64L * 1024 * 1024;
     public static final int DEFAULT_INIT_LIMIT_TICKS = 10;
     public static final int DEFAULT_SYNC_LIMIT_TICKS = 5;
 
@@ -106,6 +114,8 @@ public final class ServerConfig {
     static final String EXPECT_PRE_ALLOC_KIB = "a non-negative integer (KiB; 0 disables preallocation)";
     static final String EXPECT_POSITIVE_MS = "a positive integer (milliseconds)";
     static final String EXPECT_PER_MINUTE = "a positive integer (containers per minute)";
+    static final String EXPECT_NON_NEGATIVE = "a number >= 0 (0 = unlimited)";
+    static final String EXPECT_PENDING_REPLY_BYTES = "a number of bytes >= 1048576";
     static final String EXPECT_CLUSTER_ID = "a non-empty name of letters, digits, '.', '_' or '-'";
     static final String EXPECT_SUPER_DIGEST = "<user>:<base64 SHA-1 digest>, as printed by "
             + "DigestAuthProvider.generateDigest(\"<user>:<password>\")";
@@ -113,7 +123,7 @@ public final class ServerConfig {
     static final String EXPECT_PEER_TYPE = "participant or observer";
     static final String EXPECT_SERVER_LINE = "host:quorumPort:electionPort[:role][;[clientAddress:]clientPort]";
 
-    private static final Pattern CLUSTER_ID_PATTERN = Pattern.compile("[A-Za-z0-9._-]+");
+    static final Pattern CLUSTER_ID_PATTERN = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final int tickTimeMs;
     private final Path dataDir;
@@ -141,9 +151,13 @@ public final class ServerConfig {
     private final int syncLimitTicks;
     private final SortedMap<Long, String> servers;
     private final String peerType;
+    private final int maxCnxns;
+    private final long maxPendingReplyBytes;
+    private final Path faultFsyncStallFile;
+    private final Path faultFsyncFailFile;
     private final List<String> warnings;
 
-    private ServerConfig(Builder b, int minSessionTimeoutMs, int maxSessionTimeoutMs, int snapRetainCount,
+    ServerConfig(ServerConfigBuilder b, int minSessionTimeoutMs, int maxSessionTimeoutMs, int snapRetainCount,
             Set<String> fourLetterWords, List<String> warnings) {
         this.tickTimeMs = b.tickTimeMs;
         this.dataDir = b.dataDir;
@@ -171,16 +185,20 @@ public final class ServerConfig {
         this.syncLimitTicks = b.syncLimitTicks;
         this.servers = Collections.unmodifiableSortedMap(new TreeMap<>(b.servers));
         this.peerType = b.peerType;
+        this.maxCnxns = b.maxCnxns;
+        this.maxPendingReplyBytes = b.maxPendingReplyBytes;
+        this.faultFsyncStallFile = b.faultFsyncStallFile;
+        this.faultFsyncFailFile = b.faultFsyncFailFile;
         this.warnings = List.copyOf(warnings);
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static ServerConfigBuilder builder() {
+        return new ServerConfigBuilder();
     }
 
     /** A builder preloaded with every setting of this configuration (warnings are not carried over). */
-    public Builder toBuilder() {
-        Builder b = new Builder()
+    public ServerConfigBuilder toBuilder() {
+        ServerConfigBuilder b = new ServerConfigBuilder()
                 .tickTimeMs(tickTimeMs).dataDir(dataDir).dataLogDir(dataLogDir)
                 .clientPort(clientPort).clientPortAddress(clientPortAddress)
                 .maxClientCnxns(maxClientCnxns)
@@ -192,7 +210,9 @@ public final class ServerConfig {
                 .containerCheckIntervalMs(containerCheckIntervalMs)
                 .containerMaxPerMinute(containerMaxPerMinute)
                 .logSegmentBytes(logSegmentBytes).clusterId(clusterId).superDigest(superDigest)
-                .initLimitTicks(initLimitTicks).syncLimitTicks(syncLimitTicks).peerType(peerType);
+                .initLimitTicks(initLimitTicks).syncLimitTicks(syncLimitTicks).peerType(peerType)
+                .maxCnxns(maxCnxns).maxPendingReplyBytes(maxPendingReplyBytes)
+                .faultFsyncStallFile(faultFsyncStallFile).faultFsyncFailFile(faultFsyncFailFile);
         servers.forEach(b::server);
         return b;
     }
@@ -318,6 +338,26 @@ public final class ServerConfig {
         return Optional.ofNullable(superDigest);
     }
 
+    /** Client connections this server accepts at once, all clients together; 0 = unlimited. */
+    public int maxCnxns() {
+        return maxCnxns;
+    }
+
+    /** Reply bytes one client connection may leave unread before it is closed. */
+    public long maxPendingReplyBytes() {
+        return maxPendingReplyBytes;
+    }
+
+    /** Test-only fault injection: see {@link #FAULT_FSYNC_STALL_FILE}. */
+    public Optional<Path> faultFsyncStallFile() {
+        return Optional.ofNullable(faultFsyncStallFile);
+    }
+
+    /** Test-only fault injection: see {@link #FAULT_FSYNC_FAIL_FILE}. */
+    public Optional<Path> faultFsyncFailFile() {
+        return Optional.ofNullable(faultFsyncFailFile);
+    }
+
     /** {@code initLimit}: ticks a follower may take to connect and sync to the leader. */
     public int initLimitTicks() {
         return initLimitTicks;
@@ -394,317 +434,6 @@ public final class ServerConfig {
             return Base64.getDecoder().decode(hash).length == 20;
         } catch (IllegalArgumentException e) {
             return false;
-        }
-    }
-
-    /**
-     * Collects settings; {@link #build()} validates them. Every setting starts at ZooKeeper's
-     * default except {@code dataDir}, which must be given.
-     */
-    public static final class Builder {
-        private int tickTimeMs = DEFAULT_TICK_TIME_MS;
-        private Path dataDir;
-        private Path dataLogDir;
-        private int clientPort = DEFAULT_CLIENT_PORT;
-        private String clientPortAddress;
-        private int maxClientCnxns = DEFAULT_MAX_CLIENT_CNXNS;
-        private int minSessionTimeoutMs = -1;
-        private int maxSessionTimeoutMs = -1;
-        private int snapRetainCount = DEFAULT_SNAP_RETAIN_COUNT;
-        private int purgeIntervalHours = 0;
-        private final Set<String> fourLetterWords = new TreeSet<>(Set.of("srvr"));
-        private boolean extendedTypesEnabled = false;
-        private int juteMaxBufferBytes = DEFAULT_JUTE_MAX_BUFFER_BYTES;
-        private int globalOutstandingLimit = DEFAULT_GLOBAL_OUTSTANDING_LIMIT;
-        private int snapCount = DEFAULT_SNAP_COUNT;
-        private long preAllocSizeBytes = DEFAULT_PRE_ALLOC_SIZE_BYTES;
-        private boolean forceSync = true;
-        private int containerCheckIntervalMs = DEFAULT_CONTAINER_CHECK_INTERVAL_MS;
-        private int containerMaxPerMinute = DEFAULT_CONTAINER_MAX_PER_MINUTE;
-        private long logSegmentBytes = DEFAULT_LOG_SEGMENT_BYTES;
-        private String clusterId = DEFAULT_CLUSTER_ID;
-        private String superDigest;
-        private int initLimitTicks = DEFAULT_INIT_LIMIT_TICKS;
-        private int syncLimitTicks = DEFAULT_SYNC_LIMIT_TICKS;
-        private final SortedMap<Long, String> servers = new TreeMap<>();
-        private String peerType;
-        private final List<String> warnings = new ArrayList<>();
-
-        private Builder() {
-        }
-
-        public Builder tickTimeMs(int v) {
-            this.tickTimeMs = v;
-            return this;
-        }
-
-        /** Made absolute against the current directory, as ZooKeeper resolves a relative dataDir. */
-        public Builder dataDir(Path v) {
-            this.dataDir = v == null ? null : v.toAbsolutePath().normalize();
-            return this;
-        }
-
-        /** Null means "same as dataDir". */
-        public Builder dataLogDir(Path v) {
-            this.dataLogDir = v == null ? null : v.toAbsolutePath().normalize();
-            return this;
-        }
-
-        public Builder clientPort(int v) {
-            this.clientPort = v;
-            return this;
-        }
-
-        /** Null means all interfaces. */
-        public Builder clientPortAddress(String v) {
-            this.clientPortAddress = v;
-            return this;
-        }
-
-        public Builder maxClientCnxns(int v) {
-            this.maxClientCnxns = v;
-            return this;
-        }
-
-        /** -1 (the default) means 2 * tickTime. */
-        public Builder minSessionTimeoutMs(int v) {
-            this.minSessionTimeoutMs = v;
-            return this;
-        }
-
-        /** -1 (the default) means 20 * tickTime. */
-        public Builder maxSessionTimeoutMs(int v) {
-            this.maxSessionTimeoutMs = v;
-            return this;
-        }
-
-        /** Values below 3 are raised to 3 with a warning, as ZooKeeper does. */
-        public Builder snapRetainCount(int v) {
-            this.snapRetainCount = v;
-            return this;
-        }
-
-        public Builder purgeIntervalHours(int v) {
-            this.purgeIntervalHours = v;
-            return this;
-        }
-
-        /**
-         * Replaces the whitelist: known words, or "*" for all. "srvr" is always enabled, as in
-         * ZooKeeper (zkServer.sh status depends on it).
-         */
-        public Builder fourLetterWords(Collection<String> words) {
-            Set<String> copy = new TreeSet<>();
-            for (String w : words) {
-                String t = Objects.requireNonNull(w, "four-letter word").trim();
-                if (t.equals("*")) {
-                    copy.addAll(KNOWN_FOUR_LETTER_WORDS);
-                } else if (!t.isEmpty()) {
-                    if (!KNOWN_FOUR_LETTER_WORDS.contains(t)) {
-                        throw ConfigException.invalid(FOUR_LETTER_WORD_WHITELIST, t, EXPECT_WHITELIST);
-                    }
-                    copy.add(t);
-                }
-            }
-            copy.add("srvr");
-            this.fourLetterWords.clear();
-            this.fourLetterWords.addAll(copy);
-            return this;
-        }
-
-        public Builder extendedTypesEnabled(boolean v) {
-            this.extendedTypesEnabled = v;
-            return this;
-        }
-
-        public Builder juteMaxBufferBytes(int v) {
-            this.juteMaxBufferBytes = v;
-            return this;
-        }
-
-        public Builder globalOutstandingLimit(int v) {
-            this.globalOutstandingLimit = v;
-            return this;
-        }
-
-        public Builder snapCount(int v) {
-            this.snapCount = v;
-            return this;
-        }
-
-        public Builder preAllocSizeBytes(long v) {
-            this.preAllocSizeBytes = v;
-            return this;
-        }
-
-        public Builder forceSync(boolean v) {
-            this.forceSync = v;
-            return this;
-        }
-
-        public Builder containerCheckIntervalMs(int v) {
-            this.containerCheckIntervalMs = v;
-            return this;
-        }
-
-        public Builder containerMaxPerMinute(int v) {
-            this.containerMaxPerMinute = v;
-            return this;
-        }
-
-        public Builder logSegmentBytes(long v) {
-            this.logSegmentBytes = v;
-            return this;
-        }
-
-        public Builder clusterId(String v) {
-            this.clusterId = v;
-            return this;
-        }
-
-        /** {@code user:base64(sha1(user:password))}; null for no super user. */
-        public Builder superDigest(String v) {
-            this.superDigest = v;
-            return this;
-        }
-
-        public Builder initLimitTicks(int v) {
-            this.initLimitTicks = v;
-            return this;
-        }
-
-        public Builder syncLimitTicks(int v) {
-            this.syncLimitTicks = v;
-            return this;
-        }
-
-        /** One {@code server.<id>=<raw>} line, kept verbatim for the replication layer. */
-        public Builder server(long id, String raw) {
-            this.servers.put(id, Objects.requireNonNull(raw, "server line"));
-            return this;
-        }
-
-        public Builder peerType(String v) {
-            this.peerType = v;
-            return this;
-        }
-
-        /** Records a warning raised by the loader (already logged there). */
-        Builder warning(String message) {
-            this.warnings.add(message);
-            return this;
-        }
-
-        /**
-         * Validates and freezes the settings.
-         *
-         * @throws ConfigException naming the first bad key, its value and what was expected
-         */
-        public ServerConfig build() {
-            List<String> allWarnings = new ArrayList<>(warnings);
-            if (tickTimeMs <= 0 || tickTimeMs > Integer.MAX_VALUE / 20) {
-                throw ConfigException.invalid(TICK_TIME, Integer.toString(tickTimeMs), EXPECT_TICK_TIME
-                        + (tickTimeMs > 0 ? " no larger than " + Integer.MAX_VALUE / 20 : ""));
-            }
-            if (dataDir == null) {
-                throw new ConfigException(DATA_DIR, null,
-                        "Missing required setting " + DATA_DIR + ": expected " + EXPECT_DIR
-                                + " for snapshots and server state");
-            }
-            if (clientPort < 0 || clientPort > 65535) {
-                throw ConfigException.invalid(CLIENT_PORT, Integer.toString(clientPort), EXPECT_PORT);
-            }
-            if (clientPortAddress != null && clientPortAddress.isBlank()) {
-                throw ConfigException.invalid(CLIENT_PORT_ADDRESS, clientPortAddress, EXPECT_ADDRESS);
-            }
-            if (maxClientCnxns < 0) {
-                throw ConfigException.invalid(MAX_CLIENT_CNXNS, Integer.toString(maxClientCnxns), EXPECT_MAX_CNXNS);
-            }
-            if (minSessionTimeoutMs != -1 && minSessionTimeoutMs <= 0) {
-                throw ConfigException.invalid(MIN_SESSION_TIMEOUT, Integer.toString(minSessionTimeoutMs),
-                        EXPECT_MIN_SESSION);
-            }
-            if (maxSessionTimeoutMs != -1 && maxSessionTimeoutMs <= 0) {
-                throw ConfigException.invalid(MAX_SESSION_TIMEOUT, Integer.toString(maxSessionTimeoutMs),
-                        EXPECT_MAX_SESSION);
-            }
-            int minSession = minSessionTimeoutMs == -1 ? 2 * tickTimeMs : minSessionTimeoutMs;
-            int maxSession = maxSessionTimeoutMs == -1 ? 20 * tickTimeMs : maxSessionTimeoutMs;
-            if (minSession > maxSession) {
-                if (minSessionTimeoutMs == -1) {
-                    // only the maximum was written: it is the value at fault
-                    throw ConfigException.invalid(MAX_SESSION_TIMEOUT, Integer.toString(maxSession),
-                            "at least minSessionTimeout (" + minSession + " ms = 2 * tickTime)");
-                }
-                throw ConfigException.invalid(MIN_SESSION_TIMEOUT, Integer.toString(minSession),
-                        "at most maxSessionTimeout (" + maxSession + " ms"
-                                + (maxSessionTimeoutMs == -1 ? " = 20 * tickTime" : "") + ")");
-            }
-            int retain = snapRetainCount;
-            if (retain < MIN_SNAP_RETAIN_COUNT) {
-                String w = "Invalid " + SNAP_RETAIN_COUNT + ": " + retain + ". Defaulting to "
-                        + MIN_SNAP_RETAIN_COUNT;
-                LOG.warn(w);
-                allWarnings.add(w);
-                retain = MIN_SNAP_RETAIN_COUNT;
-            }
-            if (purgeIntervalHours < 0) {
-                throw ConfigException.invalid(PURGE_INTERVAL, Integer.toString(purgeIntervalHours),
-                        EXPECT_PURGE_INTERVAL);
-            }
-            if (juteMaxBufferBytes <= 0) {
-                throw ConfigException.invalid(JUTE_MAX_BUFFER, Integer.toString(juteMaxBufferBytes),
-                        EXPECT_POSITIVE_BYTES);
-            }
-            if (globalOutstandingLimit <= 0) {
-                throw ConfigException.invalid(GLOBAL_OUTSTANDING_LIMIT, Integer.toString(globalOutstandingLimit),
-                        EXPECT_OUTSTANDING);
-            }
-            if (snapCount < 2) {
-                throw ConfigException.invalid(SNAP_COUNT, Integer.toString(snapCount), EXPECT_SNAP_COUNT);
-            }
-            if (preAllocSizeBytes < 0) {
-                throw ConfigException.invalid(PRE_ALLOC_SIZE, Long.toString(preAllocSizeBytes / 1024),
-                        EXPECT_PRE_ALLOC_KIB);
-            }
-            if (containerCheckIntervalMs <= 0) {
-                throw ConfigException.invalid(CONTAINER_CHECK_INTERVAL, Integer.toString(containerCheckIntervalMs),
-                        EXPECT_POSITIVE_MS);
-            }
-            if (containerMaxPerMinute <= 0) {
-                throw ConfigException.invalid(CONTAINER_MAX_PER_MINUTE, Integer.toString(containerMaxPerMinute),
-                        EXPECT_PER_MINUTE);
-            }
-            if (logSegmentBytes <= 0) {
-                throw ConfigException.invalid(LOG_SEGMENT_BYTES, Long.toString(logSegmentBytes),
-                        EXPECT_POSITIVE_BYTES);
-            }
-            if (clusterId == null || !CLUSTER_ID_PATTERN.matcher(clusterId).matches()) {
-                throw ConfigException.invalid(CLUSTER_ID, String.valueOf(clusterId), EXPECT_CLUSTER_ID);
-            }
-            if (superDigest != null && !isDigestId(superDigest)) {
-                // the value may be a mistyped plain password: never echo what follows the colon
-                throw ConfigException.invalid(SUPER_DIGEST, redactDigest(superDigest), EXPECT_SUPER_DIGEST);
-            }
-            if (initLimitTicks <= 0) {
-                throw ConfigException.invalid(INIT_LIMIT, Integer.toString(initLimitTicks), EXPECT_TICKS);
-            }
-            if (syncLimitTicks <= 0) {
-                throw ConfigException.invalid(SYNC_LIMIT, Integer.toString(syncLimitTicks), EXPECT_TICKS);
-            }
-            if (peerType != null) {
-                String t = peerType.trim().toLowerCase(Locale.ROOT);
-                if (!t.equals("participant") && !t.equals("observer")) {
-                    throw ConfigException.invalid(PEER_TYPE, peerType, EXPECT_PEER_TYPE);
-                }
-            }
-            for (var e : servers.entrySet()) {
-                if (e.getValue().isBlank()) {
-                    throw ConfigException.invalid(SERVER_PREFIX + e.getKey(), e.getValue(), EXPECT_SERVER_LINE);
-                }
-            }
-            Set<String> words = Collections.unmodifiableSet(new TreeSet<>(fourLetterWords));
-            return new ServerConfig(this, minSession, maxSession, retain, words, allWarnings);
         }
     }
 }

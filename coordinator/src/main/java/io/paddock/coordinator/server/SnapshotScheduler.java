@@ -3,10 +3,9 @@ package io.paddock.coordinator.server;
 import io.paddock.coordinator.storage.SnapshotStore;
 import io.paddock.coordinator.tree.DataTree;
 import io.paddock.coordinator.tree.TreeSnapshotView;
+import io.paddock.coordinator.env.Clock;
+import io.paddock.coordinator.env.SerialExecutor;
 import java.io.IOException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,12 +15,13 @@ import org.slf4j.LoggerFactory;
  * scheduler's own thread, so writes keep flowing. At most one snapshot is in progress; the log rolls to a new segment at each
  * snapshot so that purging can drop whole segments.
  */
-final class SnapshotScheduler implements AutoCloseable {
+final class SnapshotScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotScheduler.class);
 
     private final SnapshotStore store;
     private final int snapCount;
-    private final ExecutorService executor;
+    private final SerialExecutor executor;
+    private final Clock clock;
     private GroupCommitter committer;
     private java.util.function.LongConsumer onWritten = zxid -> { };
     private int sinceLast;
@@ -29,14 +29,12 @@ final class SnapshotScheduler implements AutoCloseable {
     private volatile long lastSnapshotZxid = -1;
     private volatile long lastSnapshotMillis;
 
-    SnapshotScheduler(SnapshotStore store, int snapCount) {
+    /** {@code executor} is the snapshot thread; a snapshot that fails is logged, the log still has everything. */
+    SnapshotScheduler(SnapshotStore store, int snapCount, SerialExecutor executor, Clock clock) {
         this.store = store;
         this.snapCount = snapCount;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "paddock-snapshot");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = executor;
+        this.clock = clock;
     }
 
     void attach(GroupCommitter committer) {
@@ -61,11 +59,11 @@ final class SnapshotScheduler implements AutoCloseable {
     }
 
     private void write(TreeSnapshotView view) {
-        long start = System.nanoTime();
+        long start = clock.monotonicNanos();
         try {
             store.write(view.lastZxid(), view::writeTo);
             lastSnapshotZxid = view.lastZxid();
-            lastSnapshotMillis = (System.nanoTime() - start) / 1_000_000;
+            lastSnapshotMillis = (clock.monotonicNanos() - start) / 1_000_000;
             LOG.info("snapshot at zxid 0x{} of {} nodes written in {} ms", Long.toHexString(view.lastZxid()),
                     view.nodesWritten(), lastSnapshotMillis);
             onWritten.accept(view.lastZxid());
@@ -102,11 +100,5 @@ final class SnapshotScheduler implements AutoCloseable {
 
     long lastSnapshotZxid() {
         return lastSnapshotZxid;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        executor.shutdown();
-        executor.awaitTermination(60, TimeUnit.SECONDS);
     }
 }

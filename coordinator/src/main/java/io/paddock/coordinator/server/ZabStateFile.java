@@ -1,5 +1,6 @@
 package io.paddock.coordinator.server;
 
+import io.paddock.coordinator.env.Disk;
 import io.paddock.coordinator.storage.AtomicStateFile;
 import io.paddock.coordinator.storage.SnapshotStore;
 import java.io.IOException;
@@ -17,12 +18,14 @@ final class ZabStateFile implements GroupCommitter.EpochStore {
     private static final String ACCEPTED = "acceptedEpoch";
     private static final String CURRENT = "currentEpoch";
 
+    private final Disk disk;
     private final Path file;
     private final SnapshotStore snapshots;
     private long acceptedEpoch;
     private long currentEpoch;
 
-    private ZabStateFile(Path file, SnapshotStore snapshots, long acceptedEpoch, long currentEpoch) {
+    private ZabStateFile(Disk disk, Path file, SnapshotStore snapshots, long acceptedEpoch, long currentEpoch) {
+        this.disk = disk;
         this.file = file;
         this.snapshots = snapshots;
         this.acceptedEpoch = acceptedEpoch;
@@ -30,18 +33,18 @@ final class ZabStateFile implements GroupCommitter.EpochStore {
     }
 
     /** Reads the epochs in {@code dataDir} (0 and 0 for a new server). */
-    static ZabStateFile open(Path dataDir, SnapshotStore snapshots) throws IOException {
+    static ZabStateFile open(Disk disk, Path dataDir, SnapshotStore snapshots) throws IOException {
         Path file = dataDir.resolve(FILE_NAME);
-        Optional<Properties> p = AtomicStateFile.readProperties(file);
+        Optional<Properties> p = AtomicStateFile.readProperties(disk, file);
         if (p.isEmpty()) {
-            return new ZabStateFile(file, snapshots, 0, 0);
+            return new ZabStateFile(disk, file, snapshots, 0, 0);
         }
         long accepted = parse(file, p.get(), ACCEPTED);
         long current = parse(file, p.get(), CURRENT);
         if (accepted < current) {
             throw new IOException(file + ": acceptedEpoch " + accepted + " is below currentEpoch " + current);
         }
-        return new ZabStateFile(file, snapshots, accepted, current);
+        return new ZabStateFile(disk, file, snapshots, accepted, current);
     }
 
     private static long parse(Path file, Properties p, String key) throws IOException {
@@ -79,7 +82,7 @@ final class ZabStateFile implements GroupCommitter.EpochStore {
         Properties p = new Properties();
         p.setProperty(ACCEPTED, Long.toString(accepted));
         p.setProperty(CURRENT, Long.toString(current));
-        AtomicStateFile.write(file, p);
+        AtomicStateFile.write(disk, file, p);
         acceptedEpoch = accepted;
         currentEpoch = current;
     }

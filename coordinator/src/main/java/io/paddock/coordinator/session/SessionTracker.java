@@ -126,6 +126,12 @@ public final class SessionTracker {
         return expired;
     }
 
+    /** Forgets every session (the state was replaced by a leader's snapshot). */
+    public void clear() {
+        sessions.clear();
+        buckets.clear();
+    }
+
     public int timeoutOf(long sessionId) {
         Entry e = sessions.get(sessionId);
         return e == null ? 0 : e.timeoutMs;

@@ -1,14 +1,13 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
+import io.paddock.coordinator.env.DiskFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.zip.CRC32C;
@@ -30,27 +29,24 @@ public final class AtomicStateFile {
     }
 
     /** Replaces the file durably: tmp + fsync + rename + directory fsync. */
-    public static void write(Path file, byte[] content) throws IOException {
+    public static void write(Disk disk, Path file, byte[] content) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(OVERHEAD_BYTES + content.length);
         buf.putInt(MAGIC).putInt(VERSION).putInt(content.length).put(content);
         CRC32C crc = new CRC32C();
         crc.update(buf.array(), 0, buf.position());
         buf.putInt((int) crc.getValue()).flip();
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
+        try (DiskFile ch = disk.open(tmp, Disk.Mode.CREATE_OR_TRUNCATE)) {
+            ch.write(buf, 0);
             ch.force(true);
         }
-        FileSync.replace(tmp, file);
+        FileSync.replace(disk, tmp, file);
     }
 
-    public static void write(Path file, Properties content) throws IOException {
+    public static void write(Disk disk, Path file, Properties content) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         content.store(bytes, null);
-        write(file, bytes.toByteArray());
+        write(disk, file, bytes.toByteArray());
     }
 
     /**
@@ -58,10 +54,10 @@ public final class AtomicStateFile {
      *
      * @throws IOException naming the file when it is truncated or its checksum does not match
      */
-    public static Optional<byte[]> read(Path file) throws IOException {
+    public static Optional<byte[]> read(Disk disk, Path file) throws IOException {
         byte[] raw;
         try {
-            raw = Files.readAllBytes(file);
+            raw = disk.readAll(file);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -91,8 +87,8 @@ public final class AtomicStateFile {
         return Optional.of(content);
     }
 
-    public static Optional<Properties> readProperties(Path file) throws IOException {
-        Optional<byte[]> raw = read(file);
+    public static Optional<Properties> readProperties(Disk disk, Path file) throws IOException {
+        Optional<byte[]> raw = read(disk, file);
         if (raw.isEmpty()) {
             return Optional.empty();
         }

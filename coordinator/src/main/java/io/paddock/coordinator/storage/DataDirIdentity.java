@@ -1,7 +1,7 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,16 +29,17 @@ public record DataDirIdentity(long serverId, String clusterId) {
      *
      * @throws DataDirMismatchException when the directory is stamped with other ids
      */
-    public static DataDirIdentity stampOrVerify(Path dir, long serverId, String clusterId) throws IOException {
+    public static DataDirIdentity stampOrVerify(Disk disk, Path dir, long serverId, String clusterId)
+            throws IOException {
         DataDirIdentity expected = new DataDirIdentity(serverId, clusterId);
-        Files.createDirectories(dir);
+        disk.createDirectories(dir);
         Path file = dir.resolve(FILE_NAME);
-        Optional<Properties> stored = AtomicStateFile.readProperties(file);
+        Optional<Properties> stored = AtomicStateFile.readProperties(disk, file);
         if (stored.isEmpty()) {
             Properties props = new Properties();
             props.setProperty(SERVER_ID_KEY, Long.toString(serverId));
             props.setProperty(CLUSTER_ID_KEY, clusterId);
-            AtomicStateFile.write(file, props);
+            AtomicStateFile.write(disk, file, props);
             LOG.info("Stamped data directory {} for server {} of cluster '{}'", dir, serverId, clusterId);
             return expected;
         }

@@ -1,11 +1,8 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The two steps that make a created, renamed or deleted file survive a crash: a file's own fsync
@@ -15,16 +12,14 @@ final class FileSync {
     private FileSync() {
     }
 
-    static void directory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
+    static void directory(Disk disk, Path dir) throws IOException {
+        disk.syncDirectory(dir);
     }
 
     /** Rename over the target so readers see either the old or the new content, never a mix. */
-    static void replace(Path tmp, Path target) throws IOException {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        directory(parentOf(target));
+    static void replace(Disk disk, Path tmp, Path target) throws IOException {
+        disk.replace(tmp, target);
+        directory(disk, parentOf(target));
     }
 
     static Path parentOf(Path file) {

@@ -3,7 +3,7 @@ package io.paddock.coordinator.storage;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import io.paddock.coordinator.env.DiskFile;
 
 /**
  * Random-access reads over the first {@code limit} bytes of a file through one reusable buffer.
@@ -13,13 +13,13 @@ import java.nio.channels.FileChannel;
  * hundreds of MiB with preallocation).
  */
 final class FileWindow {
-    private final FileChannel channel;
+    private final DiskFile channel;
     private final long limit;
     private final byte[] buffer;
     private long start;
     private int filled;
 
-    FileWindow(FileChannel channel, long limit, int capacity) {
+    FileWindow(DiskFile channel, long limit, int capacity) {
         this.channel = channel;
         this.limit = limit;
         this.buffer = new byte[capacity];

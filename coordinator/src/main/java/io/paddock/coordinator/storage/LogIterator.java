@@ -1,9 +1,9 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
+import io.paddock.coordinator.env.DiskFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -24,7 +24,7 @@ final class LogIterator implements CloseableIterator<LogEntry> {
     }
 
     private final List<Source> sources;
-    private final List<FileChannel> channels = new ArrayList<>();
+    private final List<DiskFile> channels = new ArrayList<>();
     private final long afterZxid;
     private final long upToZxid;
     private final int maxEntryBytes;
@@ -35,14 +35,15 @@ final class LogIterator implements CloseableIterator<LogEntry> {
     private LogEntry next;
     private boolean done;
 
-    LogIterator(List<Source> sources, long afterZxid, long upToZxid, int maxEntryBytes) throws IOException {
+    LogIterator(Disk disk, List<Source> sources, long afterZxid, long upToZxid, int maxEntryBytes)
+            throws IOException {
         this.sources = sources;
         this.afterZxid = afterZxid;
         this.upToZxid = upToZxid;
         this.maxEntryBytes = maxEntryBytes;
         try {
             for (Source s : sources) {
-                channels.add(FileChannel.open(s.segment().path(), StandardOpenOption.READ));
+                channels.add(disk.open(s.segment().path(), Disk.Mode.READ));
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -104,7 +105,7 @@ final class LogIterator implements CloseableIterator<LogEntry> {
             return false;
         }
         index++;
-        FileChannel ch = channels.get(index);
+        DiskFile ch = channels.get(index);
         long limit = sources.get(index).limit() >= 0 ? sources.get(index).limit() : ch.size();
         window = new FileWindow(ch, limit, WINDOW_BYTES);
         pos = LogFormat.HEADER_BYTES;
@@ -116,7 +117,7 @@ final class LogIterator implements CloseableIterator<LogEntry> {
         done = true;
         next = null;
         IOException first = null;
-        for (FileChannel ch : channels) {
+        for (DiskFile ch : channels) {
             try {
                 ch.close();
             } catch (IOException e) {

@@ -1,11 +1,10 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
+import io.paddock.coordinator.env.DiskFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,23 +26,25 @@ final class LogRecovery {
     record Result(List<SegmentFile> segments, long lastZxid, long endOffset) {
     }
 
+    private final Disk disk;
     private final Path dir;
     private final TxnLogOptions options;
     private final List<SegmentFile> kept = new ArrayList<>();
     private long lastGoodZxid;
     private long lastEndOffset;
 
-    private LogRecovery(Path dir, TxnLogOptions options) {
+    private LogRecovery(Disk disk, Path dir, TxnLogOptions options) {
+        this.disk = disk;
         this.dir = dir;
         this.options = options;
     }
 
-    static Result run(Path dir, TxnLogOptions options) throws IOException {
-        return new LogRecovery(dir, options).recover();
+    static Result run(Disk disk, Path dir, TxnLogOptions options) throws IOException {
+        return new LogRecovery(disk, dir, options).recover();
     }
 
     private Result recover() throws IOException {
-        List<SegmentFile> segments = SegmentFiles.list(dir);
+        List<SegmentFile> segments = SegmentFiles.list(disk, dir);
         for (int i = 0; i < segments.size(); i++) {
             recoverSegment(segments.get(i), i == segments.size() - 1);
         }
@@ -52,7 +53,7 @@ final class LogRecovery {
 
     private void recoverSegment(SegmentFile seg, boolean last) throws IOException {
         long end = -1;
-        try (FileChannel ch = FileChannel.open(seg.path(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (DiskFile ch = disk.open(seg.path(), Disk.Mode.READ_WRITE)) {
             FileWindow window = new FileWindow(ch, ch.size(), WINDOW_BYTES);
             if (headerPresent(window, seg, last)) {
                 end = recoverRecords(window, ch, seg, last);
@@ -69,7 +70,7 @@ final class LogRecovery {
     }
 
     /** Validates records, repairs a torn tail and returns where the valid records end. */
-    private long recoverRecords(FileWindow window, FileChannel ch, SegmentFile seg, boolean last) throws IOException {
+    private long recoverRecords(FileWindow window, DiskFile ch, SegmentFile seg, boolean last) throws IOException {
         long pos = LogFormat.HEADER_BYTES;
         RecordProbe probe;
         while ((probe = RecordProbe.at(window, pos, options.maxEntryBytes())).kind() == RecordProbe.Kind.RECORD) {
@@ -123,7 +124,7 @@ final class LogRecovery {
         }
     }
 
-    private void repairTornRecord(FileWindow window, FileChannel ch, SegmentFile seg, long pos, boolean last,
+    private void repairTornRecord(FileWindow window, DiskFile ch, SegmentFile seg, long pos, boolean last,
                                   String problem) throws IOException {
         if (!last) {
             throw new CorruptLogException(seg.path(), pos, lastGoodZxid, problem + " in a segment followed by later segments");
@@ -146,7 +147,7 @@ final class LogRecovery {
      * A zero length ends the log, but a zeroed record header in the middle would also read as the
      * end; a valid record after it exposes that, and committed records must not vanish that way.
      */
-    private void checkAfterEnd(FileWindow window, FileChannel ch, SegmentFile seg, long pos, boolean last)
+    private void checkAfterEnd(FileWindow window, DiskFile ch, SegmentFile seg, long pos, boolean last)
             throws IOException {
         if (pos >= window.limit()) {
             return;
@@ -163,7 +164,7 @@ final class LogRecovery {
         }
     }
 
-    private void truncate(FileChannel ch, long pos) throws IOException {
+    private void truncate(DiskFile ch, long pos) throws IOException {
         ch.truncate(pos);
         if (options.forceSync()) {
             ch.force(true);
@@ -172,9 +173,9 @@ final class LogRecovery {
 
     private void deleteTornSegment(Path path, String why) throws IOException {
         LOG.warn("Txn log {}: {} (torn write at the tail); deleting the segment", path, why);
-        Files.delete(path);
+        disk.delete(path);
         if (options.forceSync()) {
-            FileSync.directory(dir);
+            FileSync.directory(disk, dir);
         }
     }
 }

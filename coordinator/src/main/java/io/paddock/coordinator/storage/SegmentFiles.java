@@ -1,8 +1,7 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,14 +13,12 @@ final class SegmentFiles {
     private SegmentFiles() {
     }
 
-    static List<SegmentFile> list(Path dir) throws IOException {
+    static List<SegmentFile> list(Disk disk, Path dir) throws IOException {
         List<SegmentFile> found = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            for (Path p : stream) {
-                OptionalLong zxid = ZxidFileNames.parse(LogFormat.SEGMENT_PREFIX, p.getFileName().toString());
-                if (zxid.isPresent() && Files.isRegularFile(p)) {
-                    found.add(new SegmentFile(p, zxid.getAsLong()));
-                }
+        for (Path p : disk.list(dir)) {
+            OptionalLong zxid = ZxidFileNames.parse(LogFormat.SEGMENT_PREFIX, p.getFileName().toString());
+            if (zxid.isPresent() && disk.isRegularFile(p)) {
+                found.add(new SegmentFile(p, zxid.getAsLong()));
             }
         }
         found.sort(Comparator.comparingLong(SegmentFile::firstZxid));

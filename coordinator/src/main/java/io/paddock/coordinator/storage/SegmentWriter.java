@@ -1,10 +1,10 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
+import io.paddock.coordinator.env.DiskFile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Appends bytes to one segment file and keeps zero-filled space ahead of the write position.
@@ -29,12 +29,12 @@ final class SegmentWriter implements Closeable {
     static final long MAX_STEP_BYTES = 1 << 20;
 
     private final SegmentFile segment;
-    private final FileChannel channel;
+    private final DiskFile channel;
     private final long preAllocBytes;
     private long position;
     private long fileSize;
 
-    private SegmentWriter(SegmentFile segment, FileChannel channel, long position, long preAllocBytes)
+    private SegmentWriter(SegmentFile segment, DiskFile channel, long position, long preAllocBytes)
             throws IOException {
         this.segment = segment;
         this.channel = channel;
@@ -44,9 +44,8 @@ final class SegmentWriter implements Closeable {
     }
 
     /** Creates the file with its header; the caller fsyncs the file and directory. */
-    static SegmentWriter create(SegmentFile segment, long preAllocBytes) throws IOException {
-        FileChannel ch = FileChannel.open(segment.path(),
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    static SegmentWriter create(Disk disk, SegmentFile segment, long preAllocBytes) throws IOException {
+        DiskFile ch = disk.open(segment.path(), Disk.Mode.CREATE_NEW);
         try {
             writeAt(ch, LogFormat.header(), 0);
             return new SegmentWriter(segment, ch, LogFormat.HEADER_BYTES, preAllocBytes);
@@ -57,8 +56,9 @@ final class SegmentWriter implements Closeable {
     }
 
     /** Continues an existing segment whose valid records end at {@code endOffset}. */
-    static SegmentWriter resume(SegmentFile segment, long endOffset, long preAllocBytes) throws IOException {
-        FileChannel ch = FileChannel.open(segment.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+    static SegmentWriter resume(Disk disk, SegmentFile segment, long endOffset, long preAllocBytes)
+            throws IOException {
+        DiskFile ch = disk.open(segment.path(), Disk.Mode.READ_WRITE);
         return new SegmentWriter(segment, ch, endOffset, preAllocBytes);
     }
 
@@ -126,11 +126,9 @@ final class SegmentWriter implements Closeable {
         fileSize = target;
     }
 
-    private static long writeAt(FileChannel ch, ByteBuffer data, long pos) throws IOException {
-        long p = pos;
-        while (data.hasRemaining()) {
-            p += ch.write(data, p);
-        }
-        return p;
+    private static long writeAt(DiskFile ch, ByteBuffer data, long pos) throws IOException {
+        long end = pos + data.remaining();
+        ch.write(data, pos);
+        return end;
     }
 }

@@ -1,12 +1,12 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
+import io.paddock.coordinator.env.DiskFile;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A snapshot file whose checksum was verified when it was handed out, so readers of the body need
@@ -15,11 +15,13 @@ import java.nio.file.StandardOpenOption;
 public final class Snapshot {
     private static final int READ_BUFFER_BYTES = 256 * 1024;
 
+    private final Disk disk;
     private final long zxid;
     private final Path path;
     private final long bodyBytes;
 
-    Snapshot(long zxid, Path path, long bodyBytes) {
+    Snapshot(Disk disk, long zxid, Path path, long bodyBytes) {
+        this.disk = disk;
         this.zxid = zxid;
         this.path = path;
         this.bodyBytes = bodyBytes;
@@ -39,15 +41,14 @@ public final class Snapshot {
 
     /** A fresh stream over the body only; the caller closes it. */
     public DataInputStream open() throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-        try {
-            ch.position(SnapshotFormat.HEADER_BYTES);
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
-        }
-        return new DataInputStream(new BufferedInputStream(
-                new LimitedInputStream(Channels.newInputStream(ch), bodyBytes), READ_BUFFER_BYTES));
+        DiskFile file = disk.open(path, Disk.Mode.READ);
+        FilterInputStream body = new FilterInputStream(file.inputStream(SnapshotFormat.HEADER_BYTES, bodyBytes)) {
+            @Override
+            public void close() throws IOException {
+                file.close();
+            }
+        };
+        return new DataInputStream(new BufferedInputStream(body, READ_BUFFER_BYTES));
     }
 
     @Override

@@ -1,17 +1,12 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
+import io.paddock.coordinator.env.DiskFile;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,17 +35,19 @@ public final class SnapshotStore {
     private static final int WRITE_BUFFER_BYTES = 256 * 1024;
 
     /** A verification result that stays good while the file's size and mtime are unchanged. */
-    private record Verified(long size, FileTime modified, Snapshot snapshot) {
+    private record Verified(long size, long changeStamp, Snapshot snapshot) {
     }
 
+    private final Disk disk;
     private final Path dir;
     private final Set<String> writesInProgress = ConcurrentHashMap.newKeySet();
     /** Verifying reads the whole file; remembering the answer keeps repeated purges cheap. */
     private final Map<Path, Verified> verified = new ConcurrentHashMap<>();
 
-    public SnapshotStore(Path dir) throws IOException {
+    public SnapshotStore(Disk disk, Path dir) throws IOException {
+        this.disk = disk;
         this.dir = dir;
-        Files.createDirectories(dir);
+        disk.createDirectories(dir);
     }
 
     public Path directory() {
@@ -63,9 +60,9 @@ public final class SnapshotStore {
         writesInProgress.add(tmp.getFileName().toString());
         try {
             writeFile(tmp, zxid, body);
-            FileSync.replace(tmp, target);
+            FileSync.replace(disk, tmp, target);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
+            disk.deleteIfExists(tmp);
             throw e;
         } finally {
             writesInProgress.remove(tmp.getFileName().toString());
@@ -74,10 +71,9 @@ public final class SnapshotStore {
         LOG.info("Wrote snapshot {}", target);
     }
 
-    private static void writeFile(Path tmp, long zxid, SnapshotBody body) throws IOException {
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            BufferedOutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), WRITE_BUFFER_BYTES);
+    private void writeFile(Path tmp, long zxid, SnapshotBody body) throws IOException {
+        try (DiskFile ch = disk.open(tmp, Disk.Mode.CREATE_OR_TRUNCATE)) {
+            BufferedOutputStream buffered = new BufferedOutputStream(ch.outputStream(), WRITE_BUFFER_BYTES);
             ChecksummingOutputStream summed = new ChecksummingOutputStream(buffered);
             DataOutputStream out = new DataOutputStream(summed);
             out.writeInt(SnapshotFormat.MAGIC);
@@ -152,7 +148,7 @@ public final class SnapshotStore {
                 }
                 LOG.warn("Deleting invalid snapshot {}: {}", path, outcome.get().problem());
             }
-            if (Files.deleteIfExists(path)) {
+            if (disk.deleteIfExists(path)) {
                 deleted++;
             }
             verified.remove(path);
@@ -182,7 +178,7 @@ public final class SnapshotStore {
                 continue;
             }
             String base = name.substring(0, name.length() - SnapshotFormat.TMP_SUFFIX.length());
-            if (ZxidFileNames.parse(SnapshotFormat.PREFIX, base).isPresent() && Files.deleteIfExists(p)) {
+            if (ZxidFileNames.parse(SnapshotFormat.PREFIX, base).isPresent() && disk.deleteIfExists(p)) {
                 LOG.info("Deleted leftover snapshot tmp file {}", p);
                 deleted++;
             }
@@ -194,14 +190,15 @@ public final class SnapshotStore {
     private Optional<SnapshotVerifier.Outcome> check(long zxid) throws IOException {
         Path path = pathOf(zxid);
         try {
-            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            long size = disk.size(path);
+            long stamp = disk.changeStamp(path);
             Verified cached = verified.get(path);
-            if (cached != null && cached.size() == attrs.size() && cached.modified().equals(attrs.lastModifiedTime())) {
+            if (cached != null && cached.size() == size && cached.changeStamp() == stamp) {
                 return Optional.of(new SnapshotVerifier.Outcome(cached.snapshot(), null));
             }
-            SnapshotVerifier.Outcome outcome = SnapshotVerifier.verify(path, zxid);
+            SnapshotVerifier.Outcome outcome = SnapshotVerifier.verify(disk, path, zxid);
             if (outcome.valid()) {
-                verified.put(path, new Verified(attrs.size(), attrs.lastModifiedTime(), outcome.snapshot()));
+                verified.put(path, new Verified(size, stamp, outcome.snapshot()));
             }
             return Optional.of(outcome);
         } catch (NoSuchFileException e) {
@@ -210,13 +207,7 @@ public final class SnapshotStore {
     }
 
     private List<Path> listing() throws IOException {
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            for (Path p : stream) {
-                files.add(p);
-            }
-        }
-        return files;
+        return disk.list(dir);
     }
 
     private Path pathOf(long zxid) {

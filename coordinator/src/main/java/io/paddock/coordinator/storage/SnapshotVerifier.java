@@ -1,10 +1,10 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
+import io.paddock.coordinator.env.DiskFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -24,8 +24,8 @@ final class SnapshotVerifier {
     private SnapshotVerifier() {
     }
 
-    static Outcome verify(Path path, long zxidFromName) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+    static Outcome verify(Disk disk, Path path, long zxidFromName) throws IOException {
+        try (DiskFile ch = disk.open(path, Disk.Mode.READ)) {
             long size = ch.size();
             if (size < SnapshotFormat.HEADER_BYTES + SnapshotFormat.TRAILER_BYTES) {
                 return invalid("file of " + size + " bytes is too short for header and trailer");
@@ -53,7 +53,7 @@ final class SnapshotVerifier {
                 return invalid(String.format("checksum mismatch (stored 0x%08x, computed 0x%08x)",
                         trailer.getInt(0), computed));
             }
-            return new Outcome(new Snapshot(zxidFromName, path, covered - SnapshotFormat.HEADER_BYTES), null);
+            return new Outcome(new Snapshot(disk, zxidFromName, path, covered - SnapshotFormat.HEADER_BYTES), null);
         }
     }
 
@@ -61,7 +61,7 @@ final class SnapshotVerifier {
         return new Outcome(null, problem);
     }
 
-    private static int crcOf(FileChannel ch, long length) throws IOException {
+    private static int crcOf(DiskFile ch, long length) throws IOException {
         CRC32C crc = new CRC32C();
         ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER_BYTES);
         long pos = 0;
@@ -78,7 +78,7 @@ final class SnapshotVerifier {
         return (int) crc.getValue();
     }
 
-    private static ByteBuffer readAt(FileChannel ch, long pos, int len) throws IOException {
+    private static ByteBuffer readAt(DiskFile ch, long pos, int len) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(len);
         while (b.hasRemaining()) {
             if (ch.read(b, pos + b.position()) < 0) {

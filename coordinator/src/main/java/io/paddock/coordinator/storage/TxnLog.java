@@ -1,10 +1,9 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
+import io.paddock.coordinator.env.DiskFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -41,6 +40,7 @@ public final class TxnLog implements AutoCloseable {
         }
     }
 
+    private final Disk disk;
     private final Path dir;
     private final TxnLogOptions options;
     private final List<SegmentFile> segments;
@@ -54,29 +54,30 @@ public final class TxnLog implements AutoCloseable {
     private IOException failure;
     private boolean closed;
 
-    private TxnLog(Path dir, TxnLogOptions options, LogRecovery.Result recovered) throws IOException {
+    private TxnLog(Disk disk, Path dir, TxnLogOptions options, LogRecovery.Result recovered) throws IOException {
+        this.disk = disk;
         this.dir = dir;
         this.options = options;
         this.segments = new ArrayList<>(recovered.segments());
         this.lastZxid = recovered.lastZxid();
         this.lastSyncedZxid = recovered.lastZxid();
         if (!segments.isEmpty()) {
-            writer = SegmentWriter.resume(lastSegment(), recovered.endOffset(), options.preAllocBytes());
+            writer = SegmentWriter.resume(disk, lastSegment(), recovered.endOffset(), options.preAllocBytes());
             appendSegmentBytes = writer.position();
         }
     }
 
-    public static TxnLog open(Path dir, long preAllocBytes, boolean forceSync, long segmentTargetBytes)
+    public static TxnLog open(Disk disk, Path dir, long preAllocBytes, boolean forceSync, long segmentTargetBytes)
             throws IOException {
-        return open(dir, new TxnLogOptions(preAllocBytes, forceSync, segmentTargetBytes,
+        return open(disk, dir, new TxnLogOptions(preAllocBytes, forceSync, segmentTargetBytes,
                 TxnLogOptions.DEFAULT_MAX_ENTRY_BYTES));
     }
 
     /** Creates the directory if needed, recovers it (see {@link LogRecovery}) and positions for appending. */
-    public static TxnLog open(Path dir, TxnLogOptions options) throws IOException {
-        Files.createDirectories(dir);
-        LogRecovery.Result recovered = LogRecovery.run(dir, options);
-        TxnLog log = new TxnLog(dir, options, recovered);
+    public static TxnLog open(Disk disk, Path dir, TxnLogOptions options) throws IOException {
+        disk.createDirectories(dir);
+        LogRecovery.Result recovered = LogRecovery.run(disk, dir, options);
+        TxnLog log = new TxnLog(disk, dir, options, recovered);
         LOG.info("Opened txn log {}: {} segments, last zxid 0x{}", dir, recovered.segments().size(),
                 Long.toHexString(recovered.lastZxid()));
         return log;
@@ -169,7 +170,7 @@ public final class TxnLog implements AutoCloseable {
             boolean current = writer != null && writer.segment().equals(seg);
             sources.add(new LogIterator.Source(seg, current ? writer.position() : -1));
         }
-        return new LogIterator(sources, afterZxid, lastSyncedZxid, options.maxEntryBytes());
+        return new LogIterator(disk, sources, afterZxid, lastSyncedZxid, options.maxEntryBytes());
     }
 
     /**
@@ -244,11 +245,11 @@ public final class TxnLog implements AutoCloseable {
             writer.trimAndClose();
             writer = null;
         }
-        writer = SegmentWriter.create(seg, options.preAllocBytes());
+        writer = SegmentWriter.create(disk, seg, options.preAllocBytes());
         segments.add(seg);
         if (options.forceSync()) {
             writer.force();
-            FileSync.directory(dir);
+            FileSync.directory(disk, dir);
         }
     }
 
@@ -257,7 +258,7 @@ public final class TxnLog implements AutoCloseable {
         SegmentFile seg = lastSegment();
         long kept = 0;
         long cut = LogFormat.HEADER_BYTES;
-        try (FileChannel ch = FileChannel.open(seg.path(), StandardOpenOption.READ)) {
+        try (DiskFile ch = disk.open(seg.path(), Disk.Mode.READ)) {
             FileWindow window = new FileWindow(ch, ch.size(), TRUNCATE_WINDOW_BYTES);
             RecordProbe probe;
             while ((probe = RecordProbe.at(window, cut, options.maxEntryBytes())).kind() == RecordProbe.Kind.RECORD
@@ -266,15 +267,15 @@ public final class TxnLog implements AutoCloseable {
                 cut = probe.nextOffset();
             }
         }
-        writer = SegmentWriter.resume(seg, cut, options.preAllocBytes());
+        writer = SegmentWriter.resume(disk, seg, cut, options.preAllocBytes());
         writer.truncateTo(cut, options.forceSync());
         return kept;
     }
 
     private void deleteDurably(Path file) throws IOException {
-        Files.delete(file);
+        disk.delete(file);
         if (options.forceSync()) {
-            FileSync.directory(dir);
+            FileSync.directory(disk, dir);
         }
     }
 

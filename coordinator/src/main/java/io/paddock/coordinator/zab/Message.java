@@ -14,7 +14,13 @@ public sealed interface Message {
     record NewEpoch(long epoch) implements Message {}
 
     /** Discovery: sent after the new accepted epoch is durable; carries the follower's history head. */
-    record AckEpoch(long currentEpoch, long lastZxid) implements Message {}
+    /**
+     * {@code currentEpoch} is {@link #UNCOUNTED} when the follower had already promised this epoch
+     * to another leader (or cannot tell): the leader synchronizes it but does not count it.
+     */
+    record AckEpoch(long currentEpoch, long lastZxid) implements Message {
+        public static final long UNCOUNTED = -1;
+    }
 
     /**
      * Synchronization. DIFF: {@code entries} follow the follower's last zxid. TRUNC: drop entries

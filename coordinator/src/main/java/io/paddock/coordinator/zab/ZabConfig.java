@@ -27,7 +27,16 @@ public record ZabConfig(SortedSet<Long> voters, SortedSet<Long> observers, int i
         /** Acknowledge NEWLEADER before the synchronized history is durable. */
         ACK_NEWLEADER_BEFORE_DURABLE,
         /** Never send TRUNC: a follower keeps entries of an abandoned epoch. */
-        SKIP_TRUNC
+        SKIP_TRUNC,
+        /** A follower sends ACKEPOCH before its new acceptedEpoch is durable. */
+        ACK_EPOCH_BEFORE_DURABLE,
+        /**
+         * The leader keeps a learner that stopped acknowledging (or answering at all) and goes on
+         * counting it toward its quorum, so it never steps down for want of one.
+         */
+        LEADER_KEEPS_SILENT_FOLLOWER,
+        /** A follower whose own log cannot persist keeps following (and its server keeps serving reads). */
+        FOLLOWER_IGNORES_STALLED_LOG
     }
 
     public ZabConfig {

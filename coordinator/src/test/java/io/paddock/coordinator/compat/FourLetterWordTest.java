@@ -1,13 +1,16 @@
 package io.paddock.coordinator.compat;
 
+import io.paddock.testkit.Clients;
+import io.paddock.testkit.FourLetterWordClient;
+import io.paddock.testkit.RawClient;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.paddock.coordinator.compat.RawClient.Connected;
-import io.paddock.coordinator.compat.RawClient.Reply;
+import io.paddock.testkit.RawClient.Connected;
+import io.paddock.testkit.RawClient.Reply;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,7 +74,7 @@ class FourLetterWordTest {
     }
 
     private static String word(ServerUnderTest s, String w) throws Exception {
-        return RawClient.fourLetterWord(s.connectString(), w);
+        return FourLetterWordClient.send(s.connectString(), w);
     }
 
     private static int port(ServerUnderTest s) {

@@ -1,12 +1,15 @@
 package io.paddock.coordinator.compat;
 
+import io.paddock.testkit.Clients;
+import io.paddock.testkit.FourLetterWordClient;
+import io.paddock.testkit.RawClient;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.paddock.coordinator.compat.RawClient.Reply;
+import io.paddock.testkit.RawClient.Reply;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
@@ -306,7 +309,7 @@ class GarbageInputTest {
 
     private static Map<String, String> mntr(String connectString) throws IOException {
         Map<String, String> m = new HashMap<>();
-        for (String line : RawClient.fourLetterWord(connectString, "mntr").split("\n")) {
+        for (String line : FourLetterWordClient.send(connectString, "mntr").split("\n")) {
             String[] kv = line.split("\t");
             if (kv.length == 2) {
                 m.put(kv[0], kv[1]);
@@ -394,7 +397,7 @@ class GarbageInputTest {
                     assertArrayEquals("p".getBytes(), after.getData("/post", false, stat));
                     assertEquals(0, stat.getVersion());
                     assertEquals(List.of("eph"), after.getChildren("/pre", false));
-                    assertEquals("imok", RawClient.fourLetterWord(cs, "ruok"));
+                    assertEquals("imok", FourLetterWordClient.send(cs, "ruok"));
                     // only the two stock clients and the mntr connection remain
                     awaitAliveConnections(cs, 3);
                 }
@@ -491,7 +494,7 @@ class GarbageInputTest {
                         other.setData("/alive", "still".getBytes(), -1);
                     }
                     log.expect("NodeDataChanged /alive");
-                    assertEquals("imok", RawClient.fourLetterWord(cs, "ruok"));
+                    assertEquals("imok", FourLetterWordClient.send(cs, "ruok"));
                 }
                 // connections without a session are closed by the server (ZooKeeper: after
                 // sessionlessCnxnTimeout, 10 s by default, checked in 10 s buckets)

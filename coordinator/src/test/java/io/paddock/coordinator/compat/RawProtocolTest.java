@@ -1,12 +1,13 @@
 package io.paddock.coordinator.compat;
 
+import io.paddock.testkit.RawClient;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.paddock.coordinator.compat.RawClient.Connected;
-import io.paddock.coordinator.compat.RawClient.Reply;
+import io.paddock.testkit.RawClient.Connected;
+import io.paddock.testkit.RawClient.Reply;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

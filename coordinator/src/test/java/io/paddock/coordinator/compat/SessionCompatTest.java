@@ -1,5 +1,6 @@
 package io.paddock.coordinator.compat;
 
+import io.paddock.testkit.Clients;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

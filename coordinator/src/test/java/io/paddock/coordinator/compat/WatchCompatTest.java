@@ -1,5 +1,7 @@
 package io.paddock.coordinator.compat;
 
+import io.paddock.testkit.TcpProxy;
+import io.paddock.testkit.Clients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

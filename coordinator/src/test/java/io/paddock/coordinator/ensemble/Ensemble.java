@@ -1,8 +1,11 @@
 package io.paddock.coordinator.ensemble;
 
+import io.paddock.testkit.Await;
+import io.paddock.testkit.FreePorts;
 import io.paddock.coordinator.server.MyIdFile;
 import io.paddock.coordinator.server.PaddockServer;
 import io.paddock.coordinator.server.ServerConfig;
+import io.paddock.coordinator.server.ServerConfigBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -33,21 +36,17 @@ final class Ensemble implements AutoCloseable {
         this.observers = observers;
         int n = voters + observers;
         this.servers = new PaddockServer[n + 1];
+        int[] ports = FreePorts.distinct(3 * n);
         for (long id = 1; id <= n; id++) {
-            int quorumPort = freePort();
-            int electionPort = freePort();
-            int clientPort = freePort();
+            int quorumPort = ports[(int) (3 * (id - 1))];
+            int electionPort = ports[(int) (3 * (id - 1) + 1)];
+            int clientPort = ports[(int) (3 * (id - 1) + 2)];
             clientPorts.put(id, clientPort);
             serverLines.put(id, "127.0.0.1:" + quorumPort + ":" + electionPort
                     + (id > voters ? ":observer" : ":participant") + ";127.0.0.1:" + clientPort);
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     int size() {
         return servers.length - 1;
@@ -58,7 +57,7 @@ final class Ensemble implements AutoCloseable {
     }
 
     ServerConfig config(long id) {
-        ServerConfig.Builder b = ServerConfig.builder().tickTimeMs(TICK_MS).dataDir(dataDir(id))
+        ServerConfigBuilder b = ServerConfig.builder().tickTimeMs(TICK_MS).dataDir(dataDir(id))
                 .initLimitTicks(20).syncLimitTicks(10).snapCount(1000).preAllocSizeBytes(1 << 20)
                 .minSessionTimeoutMs(2 * TICK_MS).maxSessionTimeoutMs(60_000).clusterId("test-ensemble").fourLetterWords(List.of("*"));
         serverLines.forEach(b::server);
@@ -111,7 +110,7 @@ final class Ensemble implements AutoCloseable {
     /** The id of the running server that leads once every running server is serving, waiting up to {@code timeout}. */
     long awaitLeader(Duration timeout) throws InterruptedException {
         long[] leader = {-1};
-        await(timeout, () -> {
+        Await.until(timeout, "a leader with every running server serving", () -> {
             long found = -1;
             for (long id = 1; id <= size(); id++) {
                 PaddockServer s = servers[(int) id];
@@ -132,15 +131,6 @@ final class Ensemble implements AutoCloseable {
         return leader[0];
     }
 
-    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     @Override
     public void close() {

@@ -1,11 +1,13 @@
 package io.paddock.coordinator.ensemble;
 
+import io.paddock.testkit.Clients;
+import io.paddock.testkit.Await;
+import io.paddock.testkit.FourLetterWordClient;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.paddock.coordinator.compat.Clients;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,18 +42,6 @@ class EnsembleTest {
         }
     }
 
-    static String fourLetterWord(String connectString, String word) throws IOException {
-        String[] hp = connectString.split(":");
-        try (Socket s = new Socket(hp[0], Integer.parseInt(hp[1]))) {
-            OutputStream out = s.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            in.transferTo(bytes);
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
-    }
 
     private long follower(long leader) {
         return leader == 1 ? 2 : 1;
@@ -88,9 +78,9 @@ class EnsembleTest {
             assertEquals(KeeperException.Code.BADVERSION, bad.code());
         }
         assertSameState(Set.of(1L, 2L, 3L));
-        assertTrue(fourLetterWord(ensemble.connectString(leader), "srvr").contains("Mode: leader"));
-        assertTrue(fourLetterWord(ensemble.connectString(f), "srvr").contains("Mode: follower"));
-        String mntr = fourLetterWord(ensemble.connectString(leader), "mntr");
+        assertTrue(FourLetterWordClient.send(ensemble.connectString(leader), "srvr").contains("Mode: leader"));
+        assertTrue(FourLetterWordClient.send(ensemble.connectString(f), "srvr").contains("Mode: follower"));
+        String mntr = FourLetterWordClient.send(ensemble.connectString(leader), "mntr");
         assertTrue(mntr.contains("zk_followers\t2\n"), mntr);
         assertTrue(mntr.contains("zk_synced_followers\t2\n"), mntr);
     }
@@ -128,7 +118,7 @@ class EnsembleTest {
             first.create("/mine", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
             try (ZooKeeper moved = new ZooKeeper(ensemble.connectString(leader), 30_000, e -> { },
                     first.getSessionId(), first.getSessionPasswd())) {
-                Ensemble.await(Duration.ofSeconds(30), () -> moved.getState() == ZooKeeper.States.CONNECTED);
+                Await.until(Duration.ofSeconds(30), () -> moved.getState() == ZooKeeper.States.CONNECTED);
                 assertEquals(first.getSessionId(), moved.getSessionId());
                 moved.setData("/mine", "x".getBytes(), -1);
                 assertEquals(first.getSessionId(), moved.exists("/mine", false).getEphemeralOwner());
@@ -172,12 +162,12 @@ class EnsembleTest {
         ensemble.startAll();
         long leader = ensemble.awaitLeader(ELECTION);
         assertTrue(leader <= 3);
-        assertTrue(fourLetterWord(ensemble.connectString(4), "srvr").contains("Mode: observer"));
+        assertTrue(FourLetterWordClient.send(ensemble.connectString(4), "srvr").contains("Mode: observer"));
         try (ZooKeeper zk = Clients.connect(ensemble.connectString(4))) {
             zk.create("/o", "v".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             assertArrayEquals("v".getBytes(), zk.getData("/o", false, null));
         }
-        String mntr = fourLetterWord(ensemble.connectString(leader), "mntr");
+        String mntr = FourLetterWordClient.send(ensemble.connectString(leader), "mntr");
         assertTrue(mntr.contains("zk_followers\t2\n"), mntr);
         assertSameState(Set.of(1L, 2L, 3L, 4L));
     }
@@ -194,11 +184,11 @@ class EnsembleTest {
             writer.create("/w", "0".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             // Connected to the follower first; the leader is its only other choice.
             try (ZooKeeper watcher = Clients.connect(ensemble.connectString(f) + "," + ensemble.connectString(leader))) {
-                Ensemble.await(Duration.ofSeconds(30), () -> watcher.getState() == ZooKeeper.States.CONNECTED);
+                Await.until(Duration.ofSeconds(30), () -> watcher.getState() == ZooKeeper.States.CONNECTED);
                 watcher.getData("/w", events::add, null);
                 ensemble.stop(f);
                 // The client reconnects to the leader with its session and re-arms the watch there.
-                Ensemble.await(Duration.ofSeconds(30), () -> {
+                Await.until(Duration.ofSeconds(30), () -> {
                     try {
                         watcher.exists("/", false);
                         return true;
@@ -239,11 +229,11 @@ class EnsembleTest {
 
     /** Every listed server reports the same last zxid and tree digest once they settle. */
     private void assertSameState(Set<Long> ids) throws Exception {
-        Ensemble.await(Duration.ofSeconds(30), () -> {
+        Await.until(Duration.ofSeconds(30), () -> {
             Set<String> hashes = new HashSet<>();
             for (long id : ids) {
                 try {
-                    hashes.add(fourLetterWord(ensemble.connectString(id), "hash"));
+                    hashes.add(FourLetterWordClient.send(ensemble.connectString(id), "hash"));
                 } catch (IOException e) {
                     return false;
                 }

@@ -1,5 +1,7 @@
 package io.paddock.coordinator.net;
 
+import io.paddock.testkit.Await;
+import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -58,15 +60,6 @@ class PeerTransportTest {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5); // polling a condition, bounded by the deadline
-        }
-    }
 
     @AfterEach
     void closeAll() {
@@ -85,8 +78,8 @@ class PeerTransportTest {
         for (int i = 1; i <= 3; i++) {
             t[i].start(addresses);
         }
-        await(() -> t[1].isConnected(2) && t[1].isConnected(3) && t[2].isConnected(3)
-                && t[2].isConnected(1) && t[3].isConnected(1) && t[3].isConnected(2), "all links");
+        Await.until(Duration.ofSeconds(30), "all links", () -> t[1].isConnected(2) && t[1].isConnected(3) && t[2].isConnected(3)
+                && t[2].isConnected(1) && t[3].isConnected(1) && t[3].isConnected(2));
         for (int i = 0; i < 1000; i++) {
             assertTrue(t[3].send(1, new Message.Ack(7, i)));
         }
@@ -105,7 +98,7 @@ class PeerTransportTest {
         PeerTransport t3 = transport(3, "east", again);
         t3.bind(addresses.get(3L));
         t3.start(addresses);
-        await(() -> t3.isConnected(1) && t3.isConnected(2), "reconnection");
+        Await.until(Duration.ofSeconds(30), "reconnection", () -> t3.isConnected(1) && t3.isConnected(2));
         rec[1].expect("up 3");
         assertTrue(t3.send(2, new Message.Ping(1, 2)));
         assertEquals(new Message.Ping(1, 2), rec[2].received.poll(30, TimeUnit.SECONDS));
@@ -121,7 +114,7 @@ class PeerTransportTest {
         InetSocketAddress a3 = stranger.bind(loopback(0));
         one.start(Map.of(1L, a1, 3L, a3));
         stranger.start(Map.of(1L, a1, 3L, a3));
-        await(() -> one.refusedCount() > 0, "a refusal");
+        Await.until(Duration.ofSeconds(30), "a refusal", () -> one.refusedCount() > 0);
         assertFalse(one.isConnected(3));
         assertFalse(r1.events.contains("up 3"));
         assertFalse(one.send(3, new Message.Ping(1, 1)));

@@ -1,9 +1,12 @@
 package io.paddock.coordinator.process;
 
+import io.paddock.testkit.Clients;
+import io.paddock.testkit.FreePorts;
+import io.paddock.testkit.Await;
+import io.paddock.testkit.ProcessEnsemble;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.paddock.coordinator.compat.Clients;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -53,17 +56,13 @@ class EnsembleLauncherTest {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     @Test
     void startsAThreeNodeEnsembleSurvivesKillOneAndStops() throws Exception {
         List<String> specs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            specs.add(freePort() + ":" + freePort() + ":" + freePort());
+            int[] p = FreePorts.distinct(3);
+            specs.add(p[0] + ":" + p[1] + ":" + p[2]);
         }
         ports = String.join(" ", specs);
         Result start = launcher("start", "3");
@@ -117,7 +116,7 @@ class EnsembleLauncherTest {
                     throw e;
                 }
                 retried = true;
-                ProcessEnsemble.await(Duration.ofSeconds(60), () -> zk.getState().isConnected());
+                Await.until(Duration.ofSeconds(60), () -> zk.getState().isConnected());
             }
         }
     }

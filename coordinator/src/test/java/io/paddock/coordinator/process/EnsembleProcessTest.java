@@ -1,10 +1,12 @@
 package io.paddock.coordinator.process;
 
+import io.paddock.testkit.Clients;
+import io.paddock.testkit.ProcessEnsemble;
+import io.paddock.testkit.WriteLoad;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.paddock.coordinator.compat.Clients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

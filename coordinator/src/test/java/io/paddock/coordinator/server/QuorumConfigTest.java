@@ -28,7 +28,7 @@ class QuorumConfigTest {
 
     /** A configuration from "server.N", "value" and "peerType", "value" pairs. */
     private ServerConfig config(String... kv) {
-        ServerConfig.Builder b = ServerConfig.builder().dataDir(tmp.resolve("data"));
+        ServerConfigBuilder b = ServerConfig.builder().dataDir(tmp.resolve("data"));
         for (int i = 0; i < kv.length; i += 2) {
             if (kv[i].equals(ServerConfig.PEER_TYPE)) {
                 b.peerType(kv[i + 1]);

@@ -1,12 +1,12 @@
 package io.paddock.coordinator.server;
 
+import io.paddock.testkit.Clients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.paddock.coordinator.compat.Clients;
 import io.paddock.coordinator.storage.CorruptLogException;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -1,9 +1,9 @@
 package io.paddock.coordinator.server;
 
+import io.paddock.testkit.Clients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.paddock.coordinator.compat.Clients;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

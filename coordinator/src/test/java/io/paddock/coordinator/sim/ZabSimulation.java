@@ -26,15 +26,33 @@ import java.util.TreeMap;
  * step; a failure names the seed and the tail of the event trace, and the same seed replays exactly.
  */
 public final class ZabSimulation {
-    /** Fault intensities; all zero is a perfect world. */
+    /**
+     * Fault intensities; all zero is a perfect world. {@code crashInFlight} is the chance per step
+     * that a peer crashes while a Ready of its is between being taken and being durable: crashes
+     * aimed at the window where sending an acknowledgement too early loses a promise.
+     */
     public record Faults(double breakLink, double crash, double partition, double heal, int maxDelay,
-                         int maxFsyncDelay, int compactEvery) {
+                         int maxFsyncDelay, int compactEvery, double crashInFlight) {
         public static Faults none() {
-            return new Faults(0, 0, 0, 1, 1, 1, 0);
+            return new Faults(0, 0, 0, 1, 1, 1, 0, 0);
         }
 
         public static Faults standard() {
-            return new Faults(0.002, 0.002, 0.003, 0.02, 4, 3, 40);
+            return new Faults(0.002, 0.002, 0.003, 0.02, 4, 3, 40, 0);
+        }
+
+        /**
+         * Swarm testing: each seed draws its own mix, some faults off entirely, so that rare
+         * combinations (many aimed crashes and no partitions, say) get room to happen.
+         */
+        public static Faults swarm(long seed) {
+            Random r = new Random(seed * 7919 + 17);
+            return new Faults(off(r, 0.004), off(r, 0.004), off(r, 0.006), 0.005 + r.nextDouble() * 0.04,
+                    1 + r.nextInt(6), 1 + r.nextInt(6), r.nextInt(3) == 0 ? 0 : 20 + r.nextInt(60), off(r, 0.02));
+        }
+
+        private static double off(Random r, double max) {
+            return r.nextInt(3) == 0 ? 0 : r.nextDouble() * max;
         }
     }
 
@@ -185,6 +203,8 @@ public final class ZabSimulation {
 
     // invariant state
     private final Map<Long, Long> leaderOfEpoch = new HashMap<>();
+    /** "peer@epoch" -> the leader that peer acknowledged that epoch to. */
+    private final Map<String, Long> epochPromises = new HashMap<>();
     private final TreeMap<Long, byte[]> committed = new TreeMap<>();
     private int commitsSeen;
 
@@ -429,6 +449,16 @@ public final class ZabSimulation {
                 }
                 continue;
             }
+            if (t.message() instanceof Message.AckEpoch ae && ae.currentEpoch() != Message.AckEpoch.UNCOUNTED
+                    && to.peer.role() == io.paddock.coordinator.zab.Role.LEADING && to.peer.epoch() >= 0) {
+                // An ACKEPOCH promises epoch e to one leader: a peer that forgot its promise (a crash
+                // before acceptedEpoch was durable) could let two leaders of one epoch gather quorums.
+                Long other = epochPromises.putIfAbsent(t.from() + "@" + to.peer.epoch(), t.to());
+                if (other != null && other != t.to()) {
+                    throw violation("peer " + t.from() + " acknowledged epoch " + to.peer.epoch() + " to leader "
+                            + other + " and then to leader " + t.to());
+                }
+            }
             to.peer.step(t.from(), t.message());
         }
     }
@@ -483,7 +513,12 @@ public final class ZabSimulation {
             record("heal");
         }
         for (Node n : nodes.values()) {
-            if (!n.up && random.nextDouble() < 0.02) {
+            // Readys that change an epoch are where early acknowledgements hurt most: aim there harder.
+            double aim = n.inFlight != null && (n.inFlight.acceptedEpoch() >= 0 || n.inFlight.currentEpoch() >= 0)
+                    ? 25 * faults.crashInFlight() : faults.crashInFlight();
+            if (n.up && n.inFlight != null && aim > 0 && random.nextDouble() < aim) {
+                crash(n);
+            } else if (!n.up && random.nextDouble() < 0.02) {
                 restart(n);
             }
         }

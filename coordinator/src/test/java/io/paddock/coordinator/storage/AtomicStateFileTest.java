@@ -1,5 +1,6 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,13 +22,13 @@ class AtomicStateFileTest {
     @Test
     void roundTripsBytesAndReplacesWithoutLeftovers() throws IOException {
         Path file = dir.resolve("currentEpoch");
-        assertEquals(Optional.empty(), AtomicStateFile.read(file));
-        AtomicStateFile.write(file, "5".getBytes());
+        assertEquals(Optional.empty(), AtomicStateFile.read(Disk.local(), file));
+        AtomicStateFile.write(Disk.local(), file, "5".getBytes());
         assertEquals(16 + 1, Files.size(file));
-        AtomicStateFile.write(file, "6".getBytes());
-        assertArrayEquals("6".getBytes(), AtomicStateFile.read(file).orElseThrow());
-        AtomicStateFile.write(file, new byte[0]);
-        assertArrayEquals(new byte[0], AtomicStateFile.read(file).orElseThrow());
+        AtomicStateFile.write(Disk.local(), file, "6".getBytes());
+        assertArrayEquals("6".getBytes(), AtomicStateFile.read(Disk.local(), file).orElseThrow());
+        AtomicStateFile.write(Disk.local(), file, new byte[0]);
+        assertArrayEquals(new byte[0], AtomicStateFile.read(Disk.local(), file).orElseThrow());
         assertFalse(Files.exists(dir.resolve("currentEpoch.tmp")));
     }
 
@@ -37,37 +38,37 @@ class AtomicStateFileTest {
         Properties p = new Properties();
         p.setProperty("leader", "3");
         p.setProperty("note", "line\nbreak = ünïcode");
-        AtomicStateFile.write(file, p);
-        assertEquals(p, AtomicStateFile.readProperties(file).orElseThrow());
-        assertEquals(Optional.empty(), AtomicStateFile.readProperties(dir.resolve("missing")));
+        AtomicStateFile.write(Disk.local(), file, p);
+        assertEquals(p, AtomicStateFile.readProperties(Disk.local(), file).orElseThrow());
+        assertEquals(Optional.empty(), AtomicStateFile.readProperties(Disk.local(), dir.resolve("missing")));
     }
 
     @Test
     void detectsAFlippedByteAnywhere() throws IOException {
         Path file = dir.resolve("acceptedEpoch");
-        AtomicStateFile.write(file, "12345".getBytes());
+        AtomicStateFile.write(Disk.local(), file, "12345".getBytes());
         byte[] good = Files.readAllBytes(file);
         for (int i = 0; i < good.length; i++) {
             Files.write(file, good);
             LogBytes.flipByte(file, i);
-            IOException e = assertThrows(IOException.class, () -> AtomicStateFile.read(file), "byte " + i);
+            IOException e = assertThrows(IOException.class, () -> AtomicStateFile.read(Disk.local(), file), "byte " + i);
             assertTrue(e.getMessage().startsWith("State file " + file + " is corrupt: "), e.getMessage());
         }
         Files.write(file, good);
         LogBytes.flipByte(file, 13);
-        IOException e = assertThrows(IOException.class, () -> AtomicStateFile.read(file));
+        IOException e = assertThrows(IOException.class, () -> AtomicStateFile.read(Disk.local(), file));
         assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
     }
 
     @Test
     void detectsATruncatedFile() throws IOException {
         Path file = dir.resolve("acceptedEpoch");
-        AtomicStateFile.write(file, "12345".getBytes());
+        AtomicStateFile.write(Disk.local(), file, "12345".getBytes());
         LogBytes.truncate(file, Files.size(file) - 1);
-        IOException e = assertThrows(IOException.class, () -> AtomicStateFile.read(file));
+        IOException e = assertThrows(IOException.class, () -> AtomicStateFile.read(Disk.local(), file));
         assertTrue(e.getMessage().contains("content length 5 does not match file size 20"), e.getMessage());
         LogBytes.truncate(file, 3);
-        e = assertThrows(IOException.class, () -> AtomicStateFile.read(file));
+        e = assertThrows(IOException.class, () -> AtomicStateFile.read(Disk.local(), file));
         assertTrue(e.getMessage().contains("only 3 bytes"), e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
 import static io.paddock.coordinator.storage.LogAssertions.readAll;
 import static io.paddock.coordinator.storage.LogAssertions.zxids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +17,7 @@ class PurgerTest {
     Path dir;
 
     private TxnLog logWithSegmentsEveryTen(Path logDir) throws IOException {
-        TxnLog log = TxnLog.open(logDir, new TxnLogOptions(0, true, 1 << 20, 1024));
+        TxnLog log = TxnLog.open(Disk.local(), logDir, new TxnLogOptions(0, true, 1 << 20, 1024));
         for (long z = 1; z <= 50; z++) {
             if (z > 1 && z % 10 == 1) {
                 log.roll();
@@ -29,7 +30,7 @@ class PurgerTest {
 
     @Test
     void purgesSnapshotsThenTheLogUpToTheOldestRetainedSnapshot() throws IOException {
-        SnapshotStore snaps = new SnapshotStore(dir.resolve("snap"));
+        SnapshotStore snaps = new SnapshotStore(Disk.local(), dir.resolve("snap"));
         for (long z : new long[] {10, 20, 30, 40}) {
             snaps.write(z, out -> out.writeLong(z));
         }
@@ -46,7 +47,7 @@ class PurgerTest {
 
     @Test
     void withoutAValidSnapshotNoSegmentIsPurged() throws IOException {
-        SnapshotStore snaps = new SnapshotStore(dir.resolve("snap"));
+        SnapshotStore snaps = new SnapshotStore(Disk.local(), dir.resolve("snap"));
         snaps.write(30, out -> out.writeLong(30));
         LogBytes.flipByte(dir.resolve("snap/snapshot.000000000000001e"), 3);
         try (TxnLog log = logWithSegmentsEveryTen(dir.resolve("log"))) {

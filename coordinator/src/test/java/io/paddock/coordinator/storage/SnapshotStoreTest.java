@@ -1,5 +1,6 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,7 +45,7 @@ class SnapshotStoreTest {
 
     @Test
     void writeThenReadBack() throws IOException {
-        SnapshotStore store = new SnapshotStore(dir);
+        SnapshotStore store = new SnapshotStore(Disk.local(), dir);
         assertEquals(Optional.empty(), store.latestValid());
         assertEquals(-1, store.oldestRetainedZxid());
         store.write(0x100000005L, bodyOf(0x100000005L));
@@ -63,7 +64,7 @@ class SnapshotStoreTest {
 
     @Test
     void bodyThatClosesItsStreamStillGetsATrailer() throws IOException {
-        SnapshotStore store = new SnapshotStore(dir);
+        SnapshotStore store = new SnapshotStore(Disk.local(), dir);
         store.write(7, out -> {
             out.writeInt(42);
             out.close();
@@ -77,7 +78,7 @@ class SnapshotStoreTest {
 
     @Test
     void failedBodyLeavesNoFiles() throws IOException {
-        SnapshotStore store = new SnapshotStore(dir);
+        SnapshotStore store = new SnapshotStore(Disk.local(), dir);
         IOException e = assertThrows(IOException.class, () -> store.write(9, out -> {
             out.writeInt(1);
             throw new IOException("boom");
@@ -90,7 +91,7 @@ class SnapshotStoreTest {
 
     @Test
     void tornOrCorruptNewerSnapshotsFallBackToAnOlderOne() throws IOException {
-        SnapshotStore store = new SnapshotStore(dir);
+        SnapshotStore store = new SnapshotStore(Disk.local(), dir);
         store.write(100, bodyOf(100));
         store.write(200, bodyOf(200));
         store.write(300, bodyOf(300));
@@ -104,7 +105,7 @@ class SnapshotStoreTest {
 
     @Test
     void snapshotRenamedToAnotherZxidIsRejected() throws IOException {
-        SnapshotStore store = new SnapshotStore(dir);
+        SnapshotStore store = new SnapshotStore(Disk.local(), dir);
         store.write(100, bodyOf(100));
         store.write(200, bodyOf(200));
         Files.move(file(200), file(250));
@@ -113,7 +114,7 @@ class SnapshotStoreTest {
 
     @Test
     void purgeKeepsTheNewestValidSnapshotsAndNeverFewerThanThree() throws IOException {
-        SnapshotStore store = new SnapshotStore(dir);
+        SnapshotStore store = new SnapshotStore(Disk.local(), dir);
         for (long z = 1; z <= 8; z++) {
             store.write(z, bodyOf(z));
         }

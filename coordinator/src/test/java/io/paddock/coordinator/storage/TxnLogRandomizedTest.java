@@ -1,5 +1,6 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
 import static io.paddock.coordinator.storage.LogAssertions.assertEntries;
 import static io.paddock.coordinator.storage.LogAssertions.readAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +38,7 @@ class TxnLogRandomizedTest {
         long[] preAllocs = {0, 64, 1000};
         long[] targets = {100, 300, 2000};
         options = new TxnLogOptions(preAllocs[rnd.nextInt(3)], false, targets[rnd.nextInt(3)], 64);
-        TxnLog log = TxnLog.open(dir, options);
+        TxnLog log = TxnLog.open(Disk.local(), dir, options);
         try {
             for (int step = 0; step < STEPS; step++) {
                 log = step(rnd, log, seed + "/" + step);
@@ -51,14 +52,14 @@ class TxnLogRandomizedTest {
         }
         tearLastRecord(rnd);
         model.remove(model.size() - 1);
-        try (TxnLog reopened = TxnLog.open(dir, options)) {
+        try (TxnLog reopened = TxnLog.open(Disk.local(), dir, options)) {
             check(reopened, "after tear, seed " + seed);
             long next = lastModelZxid() + 1;
             byte[] p = LogBytes.payload(next, 9);
             reopened.append(next, p);
             model.add(new LogEntry(next, p));
         }
-        try (TxnLog reopened = TxnLog.open(dir, options)) {
+        try (TxnLog reopened = TxnLog.open(Disk.local(), dir, options)) {
             check(reopened, "after append past tear, seed " + seed);
         }
     }
@@ -101,7 +102,7 @@ class TxnLogRandomizedTest {
             }
         } else {
             log.close();
-            log = TxnLog.open(dir, options);
+            log = TxnLog.open(Disk.local(), dir, options);
             check(log, where);
         }
         return log;

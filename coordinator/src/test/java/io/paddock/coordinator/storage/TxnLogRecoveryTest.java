@@ -1,5 +1,6 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
 import static io.paddock.coordinator.storage.LogAssertions.assertEntries;
 import static io.paddock.coordinator.storage.LogAssertions.readAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,7 +33,7 @@ class TxnLogRecoveryTest {
 
     /** Ten entries in one segment (or two when rolled after five); returns the first segment. */
     private Path writeTen(long preAlloc, boolean rollAfterFive) throws IOException {
-        try (TxnLog log = TxnLog.open(dir, options(preAlloc))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(preAlloc))) {
             for (long z = 1; z <= 10; z++) {
                 if (rollAfterFive && z == 6) {
                     log.roll();
@@ -53,7 +54,7 @@ class TxnLogRecoveryTest {
     /** Reopens, expects entries 1..9, appends a new 10 and checks it survives another reopen. */
     private void assertRecoveredToNineAndWritable(long preAlloc) throws IOException {
         List<LogEntry> expected = new ArrayList<>(written.subList(0, 9));
-        try (TxnLog log = TxnLog.open(dir, options(preAlloc))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(preAlloc))) {
             assertEquals(9, log.lastZxid());
             assertEntries(expected, readAll(log, 0));
             byte[] fresh = "fresh".getBytes();
@@ -61,7 +62,7 @@ class TxnLogRecoveryTest {
             log.sync();
             expected.add(new LogEntry(10, fresh));
         }
-        try (TxnLog log = TxnLog.open(dir, options(preAlloc))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(preAlloc))) {
             assertEntries(expected, readAll(log, 0));
         }
     }
@@ -71,7 +72,7 @@ class TxnLogRecoveryTest {
         Path seg = writeTen(0, false);
         assertEquals(offsetOf(10), Files.size(seg));
         LogBytes.truncate(seg, offsetOf(10) - 10);
-        try (TxnLog log = TxnLog.open(dir, options(0))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(0))) {
             assertEquals(offsetOf(9), Files.size(seg));
             assertEquals(9, log.lastZxid());
         }
@@ -89,7 +90,7 @@ class TxnLogRecoveryTest {
     void flippedPayloadByteInTheLastRecord() throws IOException {
         Path seg = writeTen(4096, false);
         LogBytes.flipByte(seg, offsetOf(9) + 20);
-        try (TxnLog log = TxnLog.open(dir, options(4096))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(4096))) {
             assertEquals(offsetOf(9), Files.size(seg));
             log.append(10, new byte[PAYLOAD]);
             log.sync();
@@ -123,7 +124,7 @@ class TxnLogRecoveryTest {
     void garbageAfterTheEndOfTheLastSegmentIsDropped() throws IOException {
         Path seg = writeTen(4096, false);
         LogBytes.writeAt(seg, offsetOf(10) + 100, new byte[] {1, 2, 3});
-        try (TxnLog log = TxnLog.open(dir, options(4096))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(4096))) {
             assertEquals(10, log.lastZxid());
             assertEquals(offsetOf(10), Files.size(seg));
         }
@@ -134,7 +135,7 @@ class TxnLogRecoveryTest {
         Path first = writeTen(0, true);
         Path second = dir.resolve(LogBytes.segmentName(6));
         LogBytes.truncate(second, LogBytes.HEADER + 5);
-        try (TxnLog log = TxnLog.open(dir, options(0))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(0))) {
             assertEquals(List.of(first), log.segments());
             assertEquals(5, log.lastZxid());
         }
@@ -147,12 +148,12 @@ class TxnLogRecoveryTest {
         Path torn = dir.resolve(LogBytes.segmentName(11));
         Files.write(torn, new byte[] {'P', 'D', 'K'});
         Path zeroed = dir.resolve(LogBytes.segmentName(12));
-        try (TxnLog log = TxnLog.open(dir, options(0))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(0))) {
             assertEquals(10, log.lastZxid());
         }
         assertFalse(Files.exists(torn));
         Files.write(zeroed, new byte[64]);
-        try (TxnLog log = TxnLog.open(dir, options(0))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(0))) {
             assertEquals(10, log.lastZxid());
             assertEquals(List.of(dir.resolve(LogBytes.segmentName(1))), log.segments());
         }
@@ -164,7 +165,7 @@ class TxnLogRecoveryTest {
         Path seg = writeTen(4096, false);
         LogBytes.flipByte(seg, offsetOf(2) + 25);
         long sizeBefore = Files.size(seg);
-        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(dir, options(4096)));
+        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(Disk.local(), dir, options(4096)));
         assertEquals(seg, e.file());
         assertEquals(offsetOf(2), e.offset());
         assertEquals(2, e.lastGoodZxid());
@@ -174,14 +175,14 @@ class TxnLogRecoveryTest {
         assertTrue(e.getMessage().contains("refuses to start rather than drop committed data"), e.getMessage());
         // Nothing was repaired on the way out.
         assertEquals(sizeBefore, Files.size(seg));
-        assertThrows(CorruptLogException.class, () -> TxnLog.open(dir, options(4096)));
+        assertThrows(CorruptLogException.class, () -> TxnLog.open(Disk.local(), dir, options(4096)));
     }
 
     @Test
     void damagedLastRecordOfANonLastSegmentIsCorruption() throws IOException {
         Path first = writeTen(0, true);
         LogBytes.flipByte(first, offsetOf(4) + 30);
-        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(dir, options(0)));
+        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(Disk.local(), dir, options(0)));
         assertEquals(first, e.file());
         assertEquals(offsetOf(4), e.offset());
         assertTrue(e.getMessage().contains(first.toString() + " at byte offset " + offsetOf(4)), e.getMessage());
@@ -192,7 +193,7 @@ class TxnLogRecoveryTest {
     void cutNonLastSegmentIsCorruption() throws IOException {
         Path first = writeTen(0, true);
         LogBytes.truncate(first, offsetOf(5) - 3);
-        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(dir, options(0)));
+        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(Disk.local(), dir, options(0)));
         assertEquals(offsetOf(4), e.offset());
         assertEquals(4, e.lastGoodZxid());
     }
@@ -201,7 +202,7 @@ class TxnLogRecoveryTest {
     void zeroedLengthFollowedByValidRecordsIsCorruption() throws IOException {
         Path seg = writeTen(4096, false);
         LogBytes.zero(seg, offsetOf(3), offsetOf(3) + 4);
-        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(dir, options(4096)));
+        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(Disk.local(), dir, options(4096)));
         assertEquals(offsetOf(3), e.offset());
         assertTrue(e.getMessage().contains("a valid record follows at offset " + offsetOf(4)), e.getMessage());
     }
@@ -210,7 +211,7 @@ class TxnLogRecoveryTest {
     void wipedRecordInTheMiddleIsCorruption() throws IOException {
         Path seg = writeTen(4096, false);
         LogBytes.zero(seg, offsetOf(3), offsetOf(8));
-        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(dir, options(4096)));
+        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(Disk.local(), dir, options(4096)));
         assertEquals(offsetOf(3), e.offset());
         assertTrue(e.getMessage().contains("a valid record follows at offset " + offsetOf(8)), e.getMessage());
     }
@@ -219,7 +220,7 @@ class TxnLogRecoveryTest {
     void badMagicIsCorruption() throws IOException {
         Path first = writeTen(0, true);
         LogBytes.flipByte(first, 1);
-        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(dir, options(0)));
+        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(Disk.local(), dir, options(0)));
         assertEquals(0, e.offset());
         assertTrue(e.getMessage().contains("bad segment magic"), e.getMessage());
     }
@@ -230,17 +231,17 @@ class TxnLogRecoveryTest {
         // A garbage length above maxEntryBytes in the last record is a torn tail.
         LogBytes.writeAt(seg, offsetOf(9), ByteBuffer.allocate(4).putInt(8 + 1025).array());
         LogBytes.writeAt(seg, offsetOf(10), new byte[2000]);
-        try (TxnLog log = TxnLog.open(dir, options(0))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(0))) {
             assertEquals(9, log.lastZxid());
             log.append(10, LogBytes.payload(10, PAYLOAD));
         }
         // A whole, checksummed record above a since-lowered limit is not torn: refuse instead of dropping it.
         TxnLogOptions small = new TxnLogOptions(0, true, 1 << 20, 16);
-        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(dir, small));
+        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(Disk.local(), dir, small));
         assertEquals(LogBytes.HEADER, e.offset());
         assertTrue(e.getMessage().contains("impossible record length 28 although the record's checksum is valid"),
                 e.getMessage());
-        try (TxnLog log = TxnLog.open(dir, options(0))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(0))) {
             assertEquals(10, log.lastZxid());
         }
     }
@@ -249,7 +250,7 @@ class TxnLogRecoveryTest {
     void recordWhoseZxidGoesBackwardsIsCorruption() throws IOException {
         Path seg = writeTen(0, false);
         Files.write(seg, LogBytes.record(7, new byte[3]), java.nio.file.StandardOpenOption.APPEND);
-        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(dir, options(0)));
+        CorruptLogException e = assertThrows(CorruptLogException.class, () -> TxnLog.open(Disk.local(), dir, options(0)));
         assertEquals(offsetOf(10), e.offset());
         assertTrue(e.getMessage().contains("zxid 0x7 does not increase"), e.getMessage());
     }

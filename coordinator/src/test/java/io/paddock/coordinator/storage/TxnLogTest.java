@@ -1,5 +1,6 @@
 package io.paddock.coordinator.storage;
 
+import io.paddock.coordinator.env.Disk;
 import static io.paddock.coordinator.storage.LogAssertions.assertEntries;
 import static io.paddock.coordinator.storage.LogAssertions.readAll;
 import static io.paddock.coordinator.storage.LogAssertions.zxids;
@@ -45,7 +46,7 @@ class TxnLogTest {
         List<LogEntry> expected = new ArrayList<>();
         List<String> expectedSegments = new ArrayList<>();
         long segmentBytes = 0;
-        try (TxnLog log = TxnLog.open(dir, options(1024, 256))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(1024, 256))) {
             for (long z = 1; z <= 40; z++) {
                 byte[] p = LogBytes.payload(z, (int) (z * 7 % 50));
                 if (segmentBytes == 0 || segmentBytes >= 256) {
@@ -63,7 +64,7 @@ class TxnLogTest {
             assertEquals(40, log.lastSyncedZxid());
         }
         assertTrue(expectedSegments.size() > 3, "test must span several segments");
-        try (TxnLog log = TxnLog.open(dir, options(1024, 256))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(1024, 256))) {
             assertEquals(expectedSegments, segmentNames(log));
             assertEquals(40, log.lastZxid());
             assertEquals(40, log.lastSyncedZxid());
@@ -77,7 +78,7 @@ class TxnLogTest {
     @Test
     void groupCommitOfThousandAppendsNeedsOneSync() throws IOException {
         List<LogEntry> expected;
-        try (TxnLog log = TxnLog.open(dir, options(64 * 1024, 1 << 20))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(64 * 1024, 1 << 20))) {
             expected = appendRange(log, 1, 1000, 40);
             assertEquals(1000, log.lastZxid());
             assertEquals(0, log.lastSyncedZxid());
@@ -86,7 +87,7 @@ class TxnLogTest {
             assertEquals(1000, log.lastSyncedZxid());
             assertEntries(expected, readAll(log, 0));
         }
-        try (TxnLog log = TxnLog.open(dir, options(64 * 1024, 1 << 20))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(64 * 1024, 1 << 20))) {
             assertEntries(expected, readAll(log, 0));
             assertEquals(1000, log.lastZxid());
         }
@@ -94,7 +95,7 @@ class TxnLogTest {
 
     @Test
     void rejectsNonIncreasingZxidAndOversizePayload() throws IOException {
-        try (TxnLog log = TxnLog.open(dir, options(0, 1 << 20))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(0, 1 << 20))) {
             assertThrows(IllegalArgumentException.class, () -> log.append(0, new byte[0]));
             log.append(5, new byte[0]);
             assertThrows(IllegalArgumentException.class, () -> log.append(5, new byte[0]));
@@ -107,7 +108,7 @@ class TxnLogTest {
 
     @Test
     void onDiskBytesFollowTheDocumentedFormat() throws IOException {
-        try (TxnLog log = TxnLog.open(dir, options(0, 1 << 20))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(0, 1 << 20))) {
             log.append(0x100000001L, "a".getBytes());
             log.append(0x100000002L, new byte[0]);
             log.sync();
@@ -123,10 +124,10 @@ class TxnLogTest {
     @Test
     void unsyncedEntriesAreWrittenOnClose() throws IOException {
         List<LogEntry> expected;
-        try (TxnLog log = TxnLog.open(dir, options(0, 1 << 20))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(0, 1 << 20))) {
             expected = appendRange(log, 1, 3, 5);
         }
-        try (TxnLog log = TxnLog.open(dir, options(0, 1 << 20))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(0, 1 << 20))) {
             assertEntries(expected, readAll(log, 0));
         }
     }
@@ -136,7 +137,7 @@ class TxnLogTest {
         long preAlloc = 64 * 1024;
         Path segment = dir.resolve(LogBytes.segmentName(1));
         List<LogEntry> expected = new ArrayList<>();
-        try (TxnLog log = TxnLog.open(dir, options(preAlloc, 1 << 20))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(preAlloc, 1 << 20))) {
             expected.addAll(appendRange(log, 1, 1, 100));
             log.sync();
             assertEquals(16 + preAlloc, Files.size(segment));
@@ -154,7 +155,7 @@ class TxnLogTest {
             log.sync();
             assertEquals(16 + 2 * preAlloc, Files.size(segment));
         }
-        try (TxnLog log = TxnLog.open(dir, options(preAlloc, 1 << 20))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(preAlloc, 1 << 20))) {
             assertEquals(16 + 2 * preAlloc, Files.size(segment));
             assertEquals(expected.size(), log.lastZxid());
             assertEntries(expected, readAll(log, 0));
@@ -162,14 +163,14 @@ class TxnLogTest {
             expected.addAll(appendRange(log, next, next, 100));
             log.sync();
         }
-        try (TxnLog log = TxnLog.open(dir, options(preAlloc, 1 << 20))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(preAlloc, 1 << 20))) {
             assertEntries(expected, readAll(log, 0));
         }
     }
 
     @Test
     void rollStartsANewSegmentAtTheNextAppend() throws IOException {
-        try (TxnLog log = TxnLog.open(dir, options(4096, 1 << 20))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(4096, 1 << 20))) {
             appendRange(log, 1, 10, 3);
             log.roll();
             log.sync();
@@ -187,7 +188,7 @@ class TxnLogTest {
         // 36-byte records and a 200-byte target: six records per segment (1, 7, 13, 19, 25).
         TxnLogOptions opts = options(512, 200);
         List<LogEntry> all;
-        try (TxnLog log = TxnLog.open(dir, opts)) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, opts)) {
             all = appendRange(log, 1, 30, 20);
             log.sync();
             assertEquals(5, log.segments().size());
@@ -200,7 +201,7 @@ class TxnLogTest {
             assertEntries(all.subList(0, 15), readAll(log, 0));
         }
         List<LogEntry> expected = new ArrayList<>(all.subList(0, 15));
-        try (TxnLog log = TxnLog.open(dir, opts)) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, opts)) {
             assertEquals(15, log.lastZxid());
             assertEntries(expected, readAll(log, 0));
             byte[] replacement = "after-trunc".getBytes();
@@ -209,7 +210,7 @@ class TxnLogTest {
             expected.add(new LogEntry(16, replacement));
             assertEquals(3, log.segments().size());
         }
-        try (TxnLog log = TxnLog.open(dir, opts)) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, opts)) {
             assertEntries(expected, readAll(log, 0));
             log.truncateAfter(13);
             assertEquals(13, log.lastZxid());
@@ -221,28 +222,28 @@ class TxnLogTest {
             log.sync();
             assertEquals(List.of(LogBytes.segmentName(5)), segmentNames(log));
         }
-        try (TxnLog log = TxnLog.open(dir, opts)) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, opts)) {
             assertEntries(List.of(new LogEntry(5, "x".getBytes())), readAll(log, 0));
         }
     }
 
     @Test
     void truncateAfterWritesBufferedEntriesUpToThePoint() throws IOException {
-        try (TxnLog log = TxnLog.open(dir, options(0, 1 << 20))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(0, 1 << 20))) {
             appendRange(log, 1, 5, 4);
             log.sync();
             appendRange(log, 6, 9, 4);
             log.truncateAfter(7);
             assertEquals(7, log.lastZxid());
         }
-        try (TxnLog log = TxnLog.open(dir, options(0, 1 << 20))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(0, 1 << 20))) {
             assertEquals(LongStream.rangeClosed(1, 7).boxed().toList(), zxids(readAll(log, 0)));
         }
     }
 
     @Test
     void purgeBeforeKeepsWhatReplayNeeds() throws IOException {
-        try (TxnLog log = TxnLog.open(dir, options(0, 1 << 20))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(0, 1 << 20))) {
             appendRange(log, 1, 10, 8);
             log.roll();
             appendRange(log, 11, 20, 8);
@@ -273,7 +274,7 @@ class TxnLogTest {
 
     @Test
     void readersSeeOnlySyncedEntriesAndSurviveLaterWritesAndPurges() throws IOException {
-        try (TxnLog log = TxnLog.open(dir, options(4096, 1 << 20))) {
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(4096, 1 << 20))) {
             appendRange(log, 1, 10, 6);
             log.sync();
             appendRange(log, 11, 15, 6);

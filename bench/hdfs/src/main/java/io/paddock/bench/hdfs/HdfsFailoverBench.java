@@ -1,7 +1,7 @@
 package io.paddock.bench.hdfs;
 
 import io.paddock.bench.ServerCluster;
-import io.paddock.coordinator.process.ProcessEnsemble;
+import io.paddock.testkit.Await;
 import io.paddock.hdfs.FileWriter;
 import io.paddock.hdfs.HaCluster;
 import io.paddock.hdfs.StockZkfc;
@@ -124,7 +124,7 @@ public final class HdfsFailoverBench {
                 fc[i] = ControllerProcess.start(setup.controller, ha.conf(i), dir.resolve("fc" + i), root);
                 closers.add(0, fc[i]);
             }
-            ProcessEnsemble.await(Duration.ofSeconds(120), () -> ha.active() >= 0);
+            Await.until(Duration.ofSeconds(120), () -> ha.active() >= 0);
             List<FileSystem> clients = new ArrayList<>();
             for (ClientSettings c : CLIENTS) {
                 clients.add(client(ha, c));
@@ -143,7 +143,7 @@ public final class HdfsFailoverBench {
                         writers.add(new FileWriter(clients.get(c), "/bench-" + setup.ordinal() + "-" + run + "-" + c,
                                 200_000, 10));
                     }
-                    ProcessEnsemble.await(Duration.ofSeconds(60), () -> writers.stream().allMatch(w -> w.written() >= 10));
+                    Await.until(Duration.ofSeconds(60), () -> writers.stream().allMatch(w -> w.written() >= 10));
                     // a random phase against the controllers' 1 s health checks: without it the
                     // loop's own rhythm can line kills up with one setup's checks (seeded, so a run repeats)
                     Thread.sleep(PHASE.nextInt(1000));
@@ -153,7 +153,7 @@ public final class HdfsFailoverBench {
                     long killAt = System.nanoTime();
                     ha.dfs.shutdownNameNode(a);
                     long activeAt = awaitNanos(Duration.ofSeconds(180), () -> ha.active() == b);
-                    ProcessEnsemble.await(Duration.ofSeconds(180), () -> writers.stream().allMatch(w -> w.firstAfter(activeAt) > 0));
+                    Await.until(Duration.ofSeconds(180), () -> writers.stream().allMatch(w -> w.firstAfter(activeAt) > 0));
                     FailoverTimeline.awaitComplete(setup.controller, fc[b].log, newFrom);
                     List<Long> gaps = new ArrayList<>();
                     for (FileWriter w : writers) {
@@ -252,7 +252,7 @@ public final class HdfsFailoverBench {
      * fails on the IPC connection cached to the old process (EOF); it rejoins 1 s later.
      */
     private static void failover(HaCluster ha, int from, int to) throws Exception {
-        ProcessEnsemble.await(Duration.ofSeconds(180), () -> {
+        Await.until(Duration.ofSeconds(180), () -> {
             try {
                 return ha.haadmin("-failover", ha.id(from), ha.id(to)).code() == 0;
             } catch (Exception e) {

@@ -1,0 +1,89 @@
+package io.paddock.coordinator.server;
+
+import io.paddock.coordinator.storage.CloseableIterator;
+import io.paddock.coordinator.storage.LogEntry;
+import io.paddock.coordinator.storage.Snapshot;
+import io.paddock.coordinator.storage.SnapshotStore;
+import io.paddock.coordinator.storage.TxnLog;
+import io.paddock.coordinator.tree.DataTree;
+import io.paddock.coordinator.tree.TreeImage;
+import io.paddock.coordinator.zab.Entry;
+import io.paddock.coordinator.zab.Zxid;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A server's starting state: the newest valid snapshot, and the logged entries after it, which go
+ * to the Zab peer (applied once committed, through the same apply as live writes). The log must
+ * continue the snapshot without a hole: a SNAP synchronization leaves one in the log (entries before
+ * the leader's snapshot are kept, the range up to it is not), and replaying across it from an older
+ * snapshot, because the newest one failed to verify, would serve a tree with committed txns missing.
+ */
+final class Recovery {
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+    /** The snapshot's tree and the logged entries after it, contiguous. */
+    record State(DataTree tree, List<Entry> log) {}
+
+    private Recovery() {
+    }
+
+    /**
+     * @param canResync true for a member of a multi-voter ensemble: a log with a hole is then dropped
+     *     and the member starts empty, to be synchronized by the leader; a single voter has nobody to
+     *     resync from and refuses to start instead
+     */
+    static State recover(SnapshotStore snapshots, TxnLog log, boolean canResync) throws IOException {
+        DataTree tree = loadSnapshot(snapshots);
+        List<Entry> entries = new ArrayList<>();
+        long previous = tree.lastZxid();
+        try (CloseableIterator<LogEntry> it = log.readFrom(tree.lastZxid())) {
+            while (it.hasNext()) {
+                LogEntry e = it.next();
+                if (!follows(previous, e.zxid())) {
+                    String hole = "txn log hole: after zxid " + Zxid.hex(previous) + " the next logged txn is "
+                            + Zxid.hex(e.zxid());
+                    if (!canResync) {
+                        throw new IOException(hole + "; refusing to start with missing committed txns");
+                    }
+                    LOG.warn("{}; dropping the local log and snapshot state, the leader will synchronize this"
+                            + " server from scratch", hole);
+                    it.close();
+                    log.truncateAfter(0);
+                    return new State(new DataTree(), List.of());
+                }
+                entries.add(new Entry(e.zxid(), e.payload()));
+                previous = e.zxid();
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return new State(tree, entries);
+    }
+
+    /** {@code next} directly follows {@code previous}: the next counter, or the first txn of a later epoch. */
+    static boolean follows(long previous, long next) {
+        return next == previous + 1 || Zxid.epoch(next) > Zxid.epoch(previous) && Zxid.counter(next) == 1;
+    }
+
+    /** The newest valid snapshot alone, or an empty tree. */
+    static DataTree loadSnapshot(SnapshotStore snapshots) throws IOException {
+        Optional<Snapshot> snapshot = snapshots.latestValid();
+        if (snapshot.isEmpty()) {
+            return new DataTree();
+        }
+        try (DataInputStream in = snapshot.get().open()) {
+            DataTree tree = DataTree.fromImage(TreeImage.readFrom(in));
+            if (tree.lastZxid() != snapshot.get().zxid()) {
+                throw new IOException("snapshot " + snapshot.get().path() + " is named for zxid 0x"
+                        + Long.toHexString(snapshot.get().zxid()) + " but holds 0x" + Long.toHexString(tree.lastZxid()));
+            }
+            return tree;
+        }
+    }
+}
