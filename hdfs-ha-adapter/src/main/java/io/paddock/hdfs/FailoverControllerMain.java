@@ -77,6 +77,7 @@ public final class FailoverControllerMain {
                     stopped.countDown();
                 }
             }, "paddock-fc-shutdown"));
+            LOG.info("paddock-hdfs-fc running; SIGTERM leaves the election and stops it");
             stopped.await();
             return ControllerExit.OK;
         } catch (ControllerStartException e) {

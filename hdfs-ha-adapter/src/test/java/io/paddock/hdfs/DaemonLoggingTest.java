@@ -81,7 +81,8 @@ class DaemonLoggingTest {
             try {
                 Await.until(Duration.ofSeconds(90), () -> {
                     String s = read(log);
-                    return s.contains("failover controller for") && s.contains(" started: RPC ")
+                    // the last start-up line comes once SIGTERM would stop the controller cleanly
+                    return s.contains("paddock-hdfs-fc running; SIGTERM") && s.contains(" started: RPC ")
                             && s.contains(" org.apache.hadoop.ipc.Server: ")
                             && s.contains(" org.apache.zookeeper.ZooKeeper: ");
                 });
@@ -111,7 +112,9 @@ class DaemonLoggingTest {
                 "PADDOCK_HEAP", "256m"), stdout, "bash", script("paddock-server").toString(), "run", cfg.toString());
         Path log = logDir.resolve("paddock-server.log");
         try {
-            Await.until(Duration.ofSeconds(60), () -> read(log).contains("client port listening on"));
+            // the "serving on" line comes after the server installed its SIGTERM handler (exit 0)
+            Await.until(Duration.ofSeconds(60), () -> read(log).contains("client port listening on")
+                    && read(stdout).contains("Paddock serving on"));
         } finally {
             assertEquals(0, stop(server));
         }
