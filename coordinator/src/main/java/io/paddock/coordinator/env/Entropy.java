@@ -2,6 +2,7 @@ package io.paddock.coordinator.env;
 
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Randomness: session passwords in production come from {@link SecureRandom}; in the simulator
@@ -14,32 +15,24 @@ public interface Entropy {
 
     /** A fresh {@link SecureRandom}; thread-safe. */
     static Entropy secure() {
-        SecureRandom random = new SecureRandom();
-        return new Entropy() {
-            @Override
-            public void nextBytes(byte[] into) {
-                random.nextBytes(into);
-            }
-
-            @Override
-            public long nextLong() {
-                return random.nextLong();
-            }
-        };
+        return of(new SecureRandom());
     }
 
     /** Deterministic randomness from {@code seed}; not thread-safe (the simulator is one thread). */
     static Entropy seeded(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
+        return of(new SplittableRandom(seed));
+    }
+
+    private static Entropy of(RandomGenerator g) {
         return new Entropy() {
             @Override
             public void nextBytes(byte[] into) {
-                random.nextBytes(into);
+                g.nextBytes(into);
             }
 
             @Override
             public long nextLong() {
-                return random.nextLong();
+                return g.nextLong();
             }
         };
     }

@@ -21,7 +21,15 @@ public interface SerialExecutor extends Executor, AutoCloseable {
     /** Runs {@code task} every {@code periodMillis} (measured from the end of one run to the next). */
     Cancellable scheduleRepeating(Runnable task, long periodMillis);
 
-    /** Stops accepting tasks and waits (bounded) for the running one to finish. Idempotent. */
+    /**
+     * Stops accepting tasks and waits (bounded) for the running one to finish. Idempotent. True when
+     * the executor has stopped: a task stuck (in a hung fsync, say) may still be running otherwise.
+     */
+    boolean stop();
+
+    /** {@link #stop()}, for try-with-resources. */
     @Override
-    void close();
+    default void close() {
+        stop();
+    }
 }

@@ -10,15 +10,19 @@ import java.util.function.Consumer;
 final class ThreadScheduler implements SerialExecutor {
     private static final long CLOSE_WAIT_SECONDS = 30;
 
+    private static final long FORCED_WAIT_SECONDS = 10;
+
     private final ScheduledThreadPoolExecutor executor;
     private final Consumer<Throwable> onFailure;
     private volatile boolean failed;
+    private volatile Thread thread;
 
     ThreadScheduler(String name, Consumer<Throwable> onFailure) {
         this.onFailure = onFailure;
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
+            thread = t;
             return t;
         });
         executor.setRemoveOnCancelPolicy(true);
@@ -69,15 +73,21 @@ final class ThreadScheduler implements SerialExecutor {
     }
 
     @Override
-    public void close() {
+    public boolean stop() {
         executor.shutdown();
+        if (Thread.currentThread() == thread) {
+            return false; // closed from its own task: it ends once that task returns
+        }
         try {
-            if (!executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
+            if (executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                return true;
             }
+            executor.shutdownNow();
+            return executor.awaitTermination(FORCED_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             executor.shutdownNow();
+            return false;
         }
     }
 }

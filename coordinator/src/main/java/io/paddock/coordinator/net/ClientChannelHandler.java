@@ -212,9 +212,15 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter implements
         closed = true;
         channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
         // Replies the client never reads must not keep the connection (and its buffers) forever.
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, CLOSE_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+        if (!channel.eventLoop().isShuttingDown()) {
+            try {
+                channel.eventLoop().schedule(() -> {
+                    channel.close();
+                }, CLOSE_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                channel.close(); // the port is shutting down: every channel closes now anyway
+            }
+        }
     }
 
     @Override

@@ -32,7 +32,8 @@ final class NettyNetwork implements Network {
 
     @Override
     public PeerLinks openPeerLinks(PeerSpec spec, PeerLinks.Listener listener) throws IOException {
-        PeerTransport transport = new PeerTransport(spec.self(), listener, spec.maxFrameBytes(), spec.redialMillis());
+        PeerTransport transport = new PeerTransport(spec.self(), spec.secret(), spec.entropy(), spec.settings(),
+                listener);
         boolean bound = false;
         try {
             transport.bind(spec.bindAddress());

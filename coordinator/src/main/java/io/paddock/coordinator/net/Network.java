@@ -1,8 +1,10 @@
 package io.paddock.coordinator.net;
 
+import io.paddock.coordinator.env.Entropy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How a server reaches clients and peers. Production is {@link #netty()}; the whole-server
@@ -21,12 +23,31 @@ public interface Network {
                           int maxBuffer, long maxPendingReplyBytes) {}
 
     /**
-     * @param others the other members by id and quorum address
-     * @param maxFrameBytes largest peer frame
+     * How peer links are bounded and timed.
+     *
+     * @param maxFrameBytes largest peer frame once a link's handshake has completed (before that,
+     *     a few KiB)
+     * @param sendBacklogBytes what may wait to be sent on one link beyond one largest frame; a peer
+     *     that lets more pile up is not reading, and its link is closed
+     * @param handshakeTimeoutMillis how long a connection may take to complete its handshake
      * @param redialMillis pause between attempts to reach a member
      */
-    record PeerSpec(PeerHandshake self, InetSocketAddress bindAddress, Map<Long, InetSocketAddress> others,
-                    int maxFrameBytes, long redialMillis) {}
+    record PeerSettings(int maxFrameBytes, int sendBacklogBytes, long handshakeTimeoutMillis, long redialMillis) {
+        /**
+         * Far more than a healthy member ever lets wait (it reads as fast as the network carries),
+         * small enough that a few stalled members cannot fill the heap.
+         */
+        public static final int DEFAULT_SEND_BACKLOG_BYTES = 64 << 20;
+    }
+
+    /**
+     * @param self who this member says it is
+     * @param secret the shared cluster secret every link must prove, if one is configured
+     * @param entropy where handshake nonces come from
+     * @param others the other members by id and quorum address
+     */
+    record PeerSpec(PeerHandshake self, Optional<PeerSecret> secret, Entropy entropy, InetSocketAddress bindAddress,
+                    Map<Long, InetSocketAddress> others, PeerSettings settings) {}
 
     ClientPort openClientPort(ClientPortSpec spec, ClientRequestSink sink, FourLetterWordHandler words)
             throws IOException;

@@ -2,58 +2,69 @@ package io.paddock.coordinator.net;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.MessageToByteEncoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.paddock.coordinator.env.Entropy;
 import io.paddock.coordinator.zab.Message;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.List;
+import java.net.SocketAddress;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32C;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Connections between ensemble members: one TCP connection per pair (the member with the larger id
- * dials, the smaller accepts, so there are never two), a handshake that refuses strangers, then
- * checksummed length-prefixed frames of {@link PeerCodec} messages, delivered in order. A broken
- * connection is reported once through {@link Listener#disconnected} and redialled while running.
- * Knows nothing of Zab beyond the message bytes.
+ * dials, the smaller accepts, so there are never two), a handshake that refuses strangers (and,
+ * with a cluster secret, anyone who cannot prove it: {@link PeerLinkHandler}), then checksummed
+ * length-prefixed frames of {@link PeerCodec} messages, delivered in order. What waits to be sent
+ * on a link is bounded: one largest frame plus {@link Network.PeerSettings#sendBacklogBytes()}; a
+ * peer that lets more pile up is disconnected. A broken connection is reported once through
+ * {@link Listener#disconnected} and redialled while running. Knows nothing of Zab beyond the
+ * message bytes.
  */
 public final class PeerTransport implements PeerLinks {
     private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
 
     private final PeerHandshake self;
+    private final PeerSecret secret;
+    private final Entropy entropy;
+    private final Network.PeerSettings settings;
     private final Listener listener;
-    private final int maxFrameBytes;
-    private final long redialMs;
+    private final int handshakeFrameLimit;
+    private final WriteBufferWaterMark sendBound;
     private final EventLoopGroup group = new NioEventLoopGroup(2);
-    private final Map<Long, Channel> links = new ConcurrentHashMap<>();
+    private final Map<Long, PeerLinkHandler> links = new ConcurrentHashMap<>();
     private volatile Map<Long, InetSocketAddress> peers = Map.of();
     private Channel server;
     private volatile InetSocketAddress bound;
     private volatile boolean running;
-    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private volatile String lastRefusal;
 
-    public PeerTransport(PeerHandshake self, Listener listener, int maxFrameBytes, long redialMs) {
+    public PeerTransport(PeerHandshake self, Optional<PeerSecret> secret, Entropy entropy,
+            Network.PeerSettings settings, Listener listener) {
         this.self = self;
+        this.secret = secret.orElse(null);
+        this.entropy = entropy;
+        this.settings = settings;
         this.listener = listener;
-        this.maxFrameBytes = maxFrameBytes;
-        this.redialMs = redialMs;
+        this.handshakeFrameLimit = PeerFrames.handshakeLimit(self.encode(new byte[PeerSecret.NONCE_BYTES]).length);
+        // Netty's water marks are ints: a bound past 2 GiB is no bound worth having
+        int high = (int) Math.min(Integer.MAX_VALUE, (long) settings.maxFrameBytes() + settings.sendBacklogBytes());
+        this.sendBound = new WriteBufferWaterMark(high, high);
     }
 
     /** Listens on {@code address} (port 0 picks one); returns the bound address. */
@@ -61,6 +72,7 @@ public final class PeerTransport implements PeerLinks {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, sendBound)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -90,22 +102,23 @@ public final class PeerTransport implements PeerLinks {
 
     @Override
     public boolean send(long to, Message m) {
-        Channel c = links.get(to);
-        if (c == null || !c.isActive()) {
-            return false;
-        }
-        c.writeAndFlush(PeerCodec.encode(m), c.voidPromise());
-        return true;
+        PeerLinkHandler link = links.get(to);
+        return link != null && link.isActive() && link.send(PeerFrames.frame(PeerCodec.encode(m)));
     }
 
-    /** Handshakes refused so far (strangers, wrong member lists). */
+    /** Connections refused so far: strangers, wrong member lists or secrets, bad or late handshakes. */
     public long refusedCount() {
         return refused.get();
     }
 
+    /** Why the last connection was refused (null if none was): what the WARN line said. */
+    String lastRefusal() {
+        return lastRefusal;
+    }
+
     public boolean isConnected(long peer) {
-        Channel c = links.get(peer);
-        return c != null && c.isActive();
+        PeerLinkHandler link = links.get(peer);
+        return link != null && link.isActive();
     }
 
     private void dial(long id) {
@@ -116,6 +129,7 @@ public final class PeerTransport implements PeerLinks {
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, sendBound)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -124,7 +138,7 @@ public final class PeerTransport implements PeerLinks {
                 });
         b.connect(address).addListener(f -> {
             if (!f.isSuccess()) {
-                group.schedule(() -> dial(id), redialMs, TimeUnit.MILLISECONDS);
+                redial(id);
             }
         });
     }
@@ -132,111 +146,68 @@ public final class PeerTransport implements PeerLinks {
     private void install(SocketChannel ch, long dialled) {
         // Proposals, acks and commits are small and frequent: coalesce their flushes into fewer
         // syscalls (order is unaffected; a flush is only deferred to the end of the event-loop turn).
-        ch.pipeline().addLast(new io.netty.handler.flush.FlushConsolidationHandler(64, true));
-        ch.pipeline().addLast(new FrameDecoder(maxFrameBytes));
-        ch.pipeline().addLast(new FrameEncoder());
-        ch.pipeline().addLast(new Link(dialled));
+        ch.pipeline().addLast(new FlushConsolidationHandler(64, true));
+        ch.pipeline().addLast(new PeerFrames.Decoder(handshakeFrameLimit));
+        ch.pipeline().addLast(new PeerLinkHandler(this, dialled));
     }
 
-    /** One connection: handshake first, then messages. */
-    private final class Link extends SimpleChannelInboundHandler<byte[]> {
-        private final long dialled;
-        private long peer = -1;
+    // ---- called by PeerLinkHandler ----
 
-        Link(long dialled) {
-            this.dialled = dialled;
+    PeerHandshake self() {
+        return self;
+    }
+
+    /** Null without a cluster secret. */
+    PeerSecret secret() {
+        return secret;
+    }
+
+    Network.PeerSettings settings() {
+        return settings;
+    }
+
+    Set<Long> members() {
+        return peers.keySet();
+    }
+
+    /** A fresh challenge with a cluster secret; empty without. */
+    byte[] newNonce() {
+        return secret == null ? new byte[0] : PeerSecret.newNonce(entropy);
+    }
+
+    void refused(SocketAddress from, long claimed, String reason) {
+        LOG.warn("refusing peer connection from {}{}: {}", from, claimed < 0 ? "" : " claiming server " + claimed,
+                reason);
+        lastRefusal = reason;
+        refused.incrementAndGet();
+    }
+
+    /** {@code link} completed its handshake with {@code peer}: it replaces any earlier link. */
+    void opened(long peer, PeerLinkHandler link) {
+        PeerLinkHandler previous = links.put(peer, link);
+        if (previous != null && previous != link) {
+            // What was in flight on the old connection may be lost: say so, as for any break,
+            // so the peer's protocol never assumes delivery across connections.
+            previous.channel().close();
+            listener.disconnected(peer);
         }
+        listener.connected(peer);
+    }
 
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            ctx.writeAndFlush(self.encode());
-        }
+    void received(long peer, Message message) {
+        listener.received(peer, message);
+    }
 
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, byte[] frame) throws IOException {
-            if (peer < 0) {
-                PeerHandshake theirs = PeerHandshake.decode(frame);
-                String refusal = self.refusalOf(theirs, peers.keySet());
-                if (refusal == null && dialled >= 0 && theirs.serverId() != dialled) {
-                    refusal = "dialled server " + dialled + " but server " + theirs.serverId() + " answered";
-                }
-                if (refusal != null) {
-                    LOG.warn("refusing peer connection from {}: {}", ctx.channel().remoteAddress(), refusal);
-                    refused.incrementAndGet();
-                    ctx.close();
-                    return;
-                }
-                peer = theirs.serverId();
-                Channel previous = links.put(peer, ctx.channel());
-                if (previous != null && previous != ctx.channel()) {
-                    // What was in flight on the old connection may be lost: say so, as for any break,
-                    // so the peer's protocol never assumes delivery across connections.
-                    previous.close();
-                    listener.disconnected(peer);
-                }
-                listener.connected(peer);
-                return;
-            }
-            listener.received(peer, PeerCodec.decode(frame));
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            if (peer >= 0 && links.remove(peer, ctx.channel())) {
-                listener.disconnected(peer);
-            }
-            if (dialled >= 0 && running) {
-                group.schedule(() -> dial(dialled), redialMs, TimeUnit.MILLISECONDS);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.info("peer connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
-            ctx.close();
+    void lost(long peer, PeerLinkHandler link) {
+        if (links.remove(peer, link)) {
+            listener.disconnected(peer);
         }
     }
 
-    /** [int length][int crc32c][body]: a corrupt or oversize frame closes the connection. */
-    private static final class FrameDecoder extends ByteToMessageDecoder {
-        private final int max;
-
-        FrameDecoder(int max) {
-            this.max = max;
-        }
-
-        @Override
-        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-            while (in.readableBytes() >= 8) {
-                int length = in.getInt(in.readerIndex());
-                if (length < 0 || length > max) {
-                    throw new CorruptedFrameException("peer frame of " + length + " bytes");
-                }
-                if (in.readableBytes() < 8 + length) {
-                    return;
-                }
-                in.skipBytes(4);
-                int crc = in.readInt();
-                byte[] body = new byte[length];
-                in.readBytes(body);
-                CRC32C c = new CRC32C();
-                c.update(body);
-                if ((int) c.getValue() != crc) {
-                    throw new CorruptedFrameException("peer frame checksum mismatch");
-                }
-                out.add(body);
-            }
-        }
-    }
-
-    private static final class FrameEncoder extends MessageToByteEncoder<byte[]> {
-        @Override
-        protected void encode(ChannelHandlerContext ctx, byte[] body, ByteBuf out) {
-            CRC32C c = new CRC32C();
-            c.update(body);
-            out.writeInt(body.length);
-            out.writeInt((int) c.getValue());
-            out.writeBytes(body);
+    /** After a connection to {@code dialled} (-1: one we accepted) failed or ended. */
+    void redial(long dialled) {
+        if (dialled >= 0 && running) {
+            group.schedule(() -> dial(dialled), settings.redialMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -249,8 +220,8 @@ public final class PeerTransport implements PeerLinks {
         if (server != null) {
             server.close().syncUninterruptibly();
         }
-        for (Channel c : links.values()) {
-            c.close().syncUninterruptibly();
+        for (PeerLinkHandler link : links.values()) {
+            link.channel().close().syncUninterruptibly();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

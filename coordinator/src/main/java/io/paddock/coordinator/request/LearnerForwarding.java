@@ -8,6 +8,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.zookeeper.proto.ConnectResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A follower's or observer's side of the write path: its clients' writes, session creations and
@@ -17,6 +19,8 @@ import org.apache.zookeeper.proto.ConnectResponse;
  * expire sessions wherever their client is connected. Request thread only.
  */
 final class LearnerForwarding {
+    private static final Logger LOG = LoggerFactory.getLogger(LearnerForwarding.class);
+
     /** Who waits for a committed txn on this server, or nobody. */
     record Waiter(ConnectionState origin, ConnectionState.InFlight request, ConnectResponse connectResponse) {
         static final Waiter NOBODY = new Waiter(null, null, null);
@@ -44,6 +48,12 @@ final class LearnerForwarding {
 
     /** False when the leader is unreachable (the caller drops the client, which reconnects elsewhere). */
     boolean write(ConnectionState st, ConnectionState.InFlight f, ClientRequest.TxnRequest request) {
+        if (st.auth.ids().size() > Relay.MAX_IDS) {
+            // the leader would refuse the relay and the client wait forever: drop it with a reason instead
+            LOG.warn("session 0x{} holds {} auth ids, more than the {} a write can carry to the leader",
+                    Long.toHexString(st.sessionId), st.auth.ids().size(), Relay.MAX_IDS);
+            return false;
+        }
         st.forwarded.add(f);
         return send(new Relay.Request(st.sessionId, st.auth.clientAddress(), st.auth.ids(), request));
     }
@@ -58,6 +68,22 @@ final class LearnerForwarding {
     boolean sync(ConnectionState st, ConnectionState.InFlight f) {
         pendingSyncs.put(new SyncKey(st.sessionId, f.xid()), st);
         return send(new Relay.Sync(st.sessionId, f.xid()));
+    }
+
+    /**
+     * Forgets an earlier re-attach of {@code sessionId} still waiting for the leader, so two
+     * connections never both win one session; returns its connection (to be dropped), or null.
+     */
+    ConnectionState supersedeReattach(long sessionId) {
+        var it = pendingReattaches.values().iterator();
+        while (it.hasNext()) {
+            PendingReattach p = it.next();
+            if (p.sessionId() == sessionId) {
+                it.remove();
+                return p.st();
+            }
+        }
+        return null;
     }
 
     boolean reattach(ConnectionState st, long sessionId, int timeoutMs, byte[] password) {

@@ -158,11 +158,16 @@ public final class RequestPath implements ClientRequestSink, Replication.Host {
     public void request(ClientConnection c, ClientRequest request) {
         thread.execute(() -> {
             ConnectionState st = connections.get(c);
-            if (st == null || st.sessionId == 0 || st.closing) {
+            if (st == null || st.closing) {
                 return;
             }
+            // Clients may pipeline requests right behind their connect request (the Netty client
+            // sends auth, SetWatches and queued requests without waiting): they wait for the session.
             if (st.parked != null) {
                 st.parked.add(request);
+                return;
+            }
+            if (st.sessionId == 0) {
                 return;
             }
             process(st, request);
@@ -206,6 +211,11 @@ public final class RequestPath implements ClientRequestSink, Replication.Host {
         st.packetsReceived++;
         stats.packetsReceived++;
         if (!sessions.touch(st.sessionId)) {
+            if (!st.inflight.isEmpty()) {
+                // Like ZooKeeper, dropped unanswered: an answer now would overtake the replies still
+                // owed (a ping sent behind closeSession, say); the close or expiry ends the connection.
+                return;
+            }
             st.conn.sendReply(new ReplyHeader(request.xid(), tree.lastZxid(), ErrorCode.SESSION_EXPIRED), null);
             connections.drop(st, "request on expired or closing session 0x" + Long.toHexString(st.sessionId));
             return;

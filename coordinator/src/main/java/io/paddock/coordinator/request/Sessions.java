@@ -120,6 +120,11 @@ final class Sessions {
                     + st.conn.remoteAddress());
         }
         if (replication.learning() && defect != Defect.REATTACH_FROM_LOCAL_STATE) {
+            ConnectionState earlier = learner.supersedeReattach(sessionId);
+            if (earlier != null && earlier != st) {
+                connections.drop(earlier, "session 0x" + Long.toHexString(sessionId) + " re-attaching again from "
+                        + st.conn.remoteAddress());
+            }
             if (!learner.reattach(st, sessionId, timeout, offered)) {
                 connections.drop(st, "leader unreachable");
             }
@@ -190,6 +195,13 @@ final class Sessions {
 
     private void accept(ConnectionState st, long sessionId, int timeout) {
         DataTree.SessionRecord record = tree.sessions().get(sessionId);
+        // two re-attaches through a learner can both be approved: the one accepted last keeps the session
+        ConnectionState other = connections.owner(sessionId);
+        if (other != null && other != st) {
+            connections.unbind(sessionId);
+            connections.drop(other, "session 0x" + Long.toHexString(sessionId) + " re-attached from "
+                    + st.conn.remoteAddress());
+        }
         connections.bind(st, sessionId);
         st.timeoutMs = timeout;
         st.lastOp = "SESS";

@@ -141,6 +141,7 @@ public final class ConfigLoader {
                 case ServerConfig.LOG_SEGMENT_BYTES ->
                         b.logSegmentBytes(parseLong(key, value, ServerConfig.EXPECT_POSITIVE_BYTES));
                 case ServerConfig.CLUSTER_ID -> b.clusterId(value);
+                case ServerConfig.QUORUM_SECRET_FILE -> b.quorumSecretFile(parseSecretFile(key, value));
                 case ServerConfig.MAX_CNXNS -> b.maxCnxns(parseInt(key, value, ServerConfig.EXPECT_NON_NEGATIVE));
                 case ServerConfig.MAX_PENDING_REPLY_BYTES ->
                         b.maxPendingReplyBytes(parseLong(key, value, ServerConfig.EXPECT_PENDING_REPLY_BYTES));
@@ -257,6 +258,18 @@ public final class ConfigLoader {
                     + p.toAbsolutePath().normalize());
         }
         return p;
+    }
+
+    /** The secret file's path, a relative one against the current directory (read and checked by the builder). */
+    private static Path parseSecretFile(String key, String value) {
+        try {
+            if (!value.isEmpty()) {
+                return Path.of(value);
+            }
+        } catch (InvalidPathException e) {
+            throw ConfigException.invalid(key, value, SecretFile.EXPECT + " (" + e.getReason() + ")");
+        }
+        throw ConfigException.invalid(key, value, SecretFile.EXPECT);
     }
 
     private static String parseAddress(String key, String value) {

@@ -11,6 +11,7 @@ import io.paddock.coordinator.net.ClientPort;
 import io.paddock.coordinator.net.Network;
 import io.paddock.coordinator.net.PeerHandshake;
 import io.paddock.coordinator.net.PeerLinks;
+import io.paddock.coordinator.net.PeerSecret;
 import io.paddock.coordinator.request.AccessControl;
 import io.paddock.coordinator.request.RequestPath;
 import io.paddock.coordinator.storage.DataDirIdentity;
@@ -126,7 +127,7 @@ public final class PaddockServer implements AutoCloseable {
                 config.forceSync(), config.logSegmentBytes(), maxEntryBytes()));
         ZabStateFile epochs = ZabStateFile.open(disk, dataDir, snapshotStore);
         long start = clock.monotonicNanos();
-        Recovery.State recovered = Recovery.recover(snapshotStore, log, quorumConfig.voters().size() > 1);
+        Recovery.State recovered = Recovery.recover(snapshotStore, log, epochs, quorumConfig.voters().size() > 1);
         DataTree tree = recovered.tree();
         LOG.info("recovered {} nodes and {} sessions at snapshot zxid 0x{}, {} logged txns after it, in {} ms",
                 tree.nodeCount(), tree.sessions().size(), Long.toHexString(tree.lastZxid()), recovered.log().size(),
@@ -142,7 +143,7 @@ public final class PaddockServer implements AutoCloseable {
         ZabConfig zabConfig = QuorumTiming.zabConfig(quorumConfig, config.tickTimeMs()).withDefect(env.zabDefect());
         RequestPath[] path = new RequestPath[1];
         ZabPeer peer = new ZabPeer(myId, zabConfig, epochs.acceptedEpoch(), epochs.currentEpoch(), tree.lastZxid(),
-                recovered.log(), tree.lastZxid(), () -> path[0].takeSnapshot());
+                recovered.log(), tree.lastZxid(), () -> path[0].takeSnapshot(), epochs.resyncing());
         LOG.info("server {} of {}: epochs accepted={} current={}", myId, quorumConfig.voters(),
                 epochs.acceptedEpoch(), epochs.currentEpoch());
         driver = new QuorumDriver(peer, quorumConfig.isStandalone(), requestThread, committer);
@@ -164,8 +165,9 @@ public final class PaddockServer implements AutoCloseable {
             snapshotThread.scheduleRepeating(() -> snapshots.purge(config.snapRetainCount()),
                     config.purgeIntervalHours() * 3_600_000L);
         }
+        driver.attachHost(requests);
         links = quorumConfig.isStandalone() ? null : openPeerLinks();
-        driver.attach(requests, links);
+        driver.attachLinks(links);
         requests.start();
         driver.start(QuorumTiming.zabTickMs(config.tickTimeMs()), clock);
 
@@ -204,10 +206,17 @@ public final class PaddockServer implements AutoCloseable {
         }
         QuorumPeerSpec self = quorumConfig.self().orElseThrow();
         long redialMs = Math.max(50, Math.min(1000, config.tickTimeMs() / 4));
-        PeerLinks l = env.network().openPeerLinks(new Network.PeerSpec(new PeerHandshake(PeerHandshake.PROTOCOL_VERSION,
-                quorumConfig.myId(), config.clusterId(), quorumConfig.fingerprint()),
-                new InetSocketAddress(self.host(), self.quorumPort()), others, MAX_PEER_FRAME_BYTES, redialMs), driver);
-        LOG.info("quorum port {}; peers {}", l.localAddress(), others);
+        // a connection gets initLimit ticks to complete its handshake, as ZooKeeper's initial exchange does
+        Network.PeerSettings settings = new Network.PeerSettings(MAX_PEER_FRAME_BYTES,
+                Network.PeerSettings.DEFAULT_SEND_BACKLOG_BYTES,
+                (long) config.tickTimeMs() * config.initLimitTicks(), redialMs);
+        PeerHandshake handshake = new PeerHandshake(PeerHandshake.PROTOCOL_VERSION, quorumConfig.myId(),
+                config.clusterId(), quorumConfig.fingerprint());
+        PeerLinks l = env.network().openPeerLinks(new Network.PeerSpec(handshake,
+                config.quorumSecret().map(PeerSecret::new), env.entropy(),
+                new InetSocketAddress(self.host(), self.quorumPort()), others, settings), driver);
+        LOG.info("quorum port {}; peers {}; {}", l.localAddress(), others,
+                config.quorumSecret().isPresent() ? "peers prove the cluster secret" : "no cluster secret");
         return l;
     }
 
@@ -219,8 +228,15 @@ public final class PaddockServer implements AutoCloseable {
         failed = true;
         failure = t;
         LOG.error("fatal error; the server stops and must be restarted (it recovers from its log)", t);
+        if (driver != null) {
+            driver.firstServing().completeExceptionally(t);
+        }
         // close() waits for the server's threads, so it cannot run on one of them
-        env.scheduler().serial("paddock-fatal-stop", e -> LOG.error("error while stopping", e)).execute(this::close);
+        SerialExecutor stopper = env.scheduler().serial("paddock-fatal-stop", e -> LOG.error("error while stopping", e));
+        stopper.execute(() -> {
+            close();
+            stopper.close();
+        });
     }
 
     /** Purges old snapshots and the log segments they no longer need now (what autopurge does hourly). */
@@ -314,12 +330,14 @@ public final class PaddockServer implements AutoCloseable {
             if (requests != null) {
                 requests.stop();
             }
-            for (SerialExecutor e : new SerialExecutor[] {requestThread, logThread, snapshotThread}) {
+            for (SerialExecutor e : new SerialExecutor[] {requestThread, snapshotThread}) {
                 if (e != null) {
-                    e.close();
+                    e.stop();
                 }
             }
-            if (log != null && !failed) {
+            boolean logThreadStopped = logThread == null || logThread.stop();
+            // only the log thread may touch the log: if it is stuck (a hung fsync), leave the log alone
+            if (log != null && !failed && logThreadStopped) {
                 log.close();
             }
         } catch (IOException e) {

@@ -31,8 +31,8 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
     private final boolean standalone;
     private final SerialExecutor thread;
     private final GroupCommitter committer;
-    private Replication.Host host;
-    private PeerLinks links;
+    private volatile Replication.Host host;
+    private volatile PeerLinks links;
     private boolean readyInFlight;
     private boolean pumpScheduled;
     private boolean serving;
@@ -48,6 +48,7 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
     private long tickNanos;
     private long ticksDone;
     private long tickOrigin;
+    private boolean catchingUp;
     private volatile boolean publishedServing;
     private volatile boolean stopped;
     private final java.util.concurrent.CompletableFuture<Void> firstServing = new java.util.concurrent.CompletableFuture<>();
@@ -60,9 +61,13 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
         this.lastRole = peer.role();
     }
 
-    /** The request path this driver applies to; set before {@link #start}. */
-    void attach(Replication.Host h, PeerLinks l) {
+    /** The request path this driver applies to; set before the peer links open (they deliver to it). */
+    void attachHost(Replication.Host h) {
         this.host = h;
+    }
+
+    /** The links to the other members (null when standalone); set before {@link #start}. */
+    void attachLinks(PeerLinks l) {
         this.links = l;
     }
 
@@ -182,13 +187,28 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
     private static final long MAX_CATCH_UP_TICKS = 1000;
 
     private void tick() {
-        long due = (clock.monotonicNanos() - tickOrigin) / tickNanos;
-        long missed = Math.max(1, Math.min(MAX_CATCH_UP_TICKS, due - ticksDone));
-        for (long i = 0; i < missed; i++) {
-            peer.tick();
+        if (!catchingUp) {
+            feedTick();
         }
-        ticksDone = Math.max(ticksDone + missed, due);
+    }
+
+    /**
+     * One tick; when the clock says more are due (the request thread was busy or paused), the next
+     * one goes behind whatever is queued on the request thread: messages that arrived meanwhile
+     * (acks, pings, a durable Ready) count before the time they would otherwise seem missing for.
+     */
+    private void feedTick() {
+        long due = (clock.monotonicNanos() - tickOrigin) / tickNanos;
+        if (due - ticksDone > MAX_CATCH_UP_TICKS) {
+            ticksDone = due - MAX_CATCH_UP_TICKS;
+        }
+        peer.tick();
+        ticksDone++;
         pump();
+        catchingUp = ticksDone < due && !stopped;
+        if (catchingUp) {
+            thread.execute(this::feedTick);
+        }
     }
 
     @Override
@@ -332,7 +352,9 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
                 servingThreshold = role == Role.LEADING ? peer.lastZxid() : peer.committedZxid();
             }
             nowServing = host.appliedZxid() >= servingThreshold;
-        } else if (!stalled) {
+        } else {
+            // After a stall the pending view was reset: serve again only once everything proposed
+            // before has applied (the threshold is taken afresh when ready).
             servingThreshold = -1;
         }
         if (changed || stalled && serving) {

@@ -34,28 +34,29 @@ final class Recovery {
     }
 
     /**
+     * @param state where the log's completeness is recorded; marked resyncing when the log is dropped
      * @param canResync true for a member of a multi-voter ensemble: a log with a hole is then dropped
-     *     and the member starts empty, to be synchronized by the leader; a single voter has nobody to
-     *     resync from and refuses to start instead
+     *     and the member starts empty, to be synchronized by the leader (until then it stands for no
+     *     election and does not count in a discovery quorum, since it forgot txns it may have
+     *     acknowledged); a single voter has nobody to resync from and refuses to start instead
      */
-    static State recover(SnapshotStore snapshots, TxnLog log, boolean canResync) throws IOException {
+    static State recover(SnapshotStore snapshots, TxnLog log, ZabStateFile state, boolean canResync)
+            throws IOException {
         DataTree tree = loadSnapshot(snapshots);
+        if (tree.lastZxid() < state.logCompleteAfter()) {
+            // a snapshot sync left the log complete only after its snapshot, and that snapshot is gone
+            return hole(log, state, canResync, "the log is complete only after zxid " + Zxid.hex(state.logCompleteAfter())
+                    + " but the newest valid snapshot is at " + Zxid.hex(tree.lastZxid()));
+        }
         List<Entry> entries = new ArrayList<>();
         long previous = tree.lastZxid();
         try (CloseableIterator<LogEntry> it = log.readFrom(tree.lastZxid())) {
             while (it.hasNext()) {
                 LogEntry e = it.next();
                 if (!follows(previous, e.zxid())) {
-                    String hole = "txn log hole: after zxid " + Zxid.hex(previous) + " the next logged txn is "
-                            + Zxid.hex(e.zxid());
-                    if (!canResync) {
-                        throw new IOException(hole + "; refusing to start with missing committed txns");
-                    }
-                    LOG.warn("{}; dropping the local log and snapshot state, the leader will synchronize this"
-                            + " server from scratch", hole);
                     it.close();
-                    log.truncateAfter(0);
-                    return new State(new DataTree(), List.of());
+                    return hole(log, state, canResync, "after zxid " + Zxid.hex(previous) + " the next logged txn is "
+                            + Zxid.hex(e.zxid()));
                 }
                 entries.add(new Entry(e.zxid(), e.payload()));
                 previous = e.zxid();
@@ -64,6 +65,18 @@ final class Recovery {
             throw e.getCause();
         }
         return new State(tree, entries);
+    }
+
+    private static State hole(TxnLog log, ZabStateFile state, boolean canResync, String what) throws IOException {
+        String hole = "txn log hole: " + what;
+        if (!canResync) {
+            throw new IOException(hole + "; refusing to start with missing committed txns");
+        }
+        LOG.warn("{}; dropping the local log and snapshot state: the leader will synchronize this server from"
+                + " scratch, and until then it does not count toward a quorum", hole);
+        log.truncateAfter(0);
+        state.markResyncing();
+        return new State(new DataTree(), List.of());
     }
 
     /** {@code next} directly follows {@code previous}: the next counter, or the first txn of a later epoch. */

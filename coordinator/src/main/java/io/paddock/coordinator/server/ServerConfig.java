@@ -61,6 +61,8 @@ public final class ServerConfig {
     /** Test-only: while this file exists, every fsync of the server fails (a failing disk). */
     public static final String FAULT_FSYNC_FAIL_FILE = "paddock.faultInjection.fsyncFailFile";
     public static final String SUPER_DIGEST = "paddock.superDigest";
+    /** A file holding the shared secret every peer link proves; none by default. */
+    public static final String QUORUM_SECRET_FILE = "paddock.quorum.secretFile";
     /** The key as written in a ZooKeeper {@code zoo.cfg} (ZooKeeper prefixes it with "zookeeper."). */
     public static final String ZK_SUPER_DIGEST = "DigestAuthenticationProvider.superDigest";
     /** The ZooKeeper system-property name of the super digest, also accepted in the file. */
@@ -147,6 +149,8 @@ public final class ServerConfig {
     private final long logSegmentBytes;
     private final String clusterId;
     private final String superDigest;
+    private final Path quorumSecretFile;
+    private final byte[] quorumSecret;
     private final int initLimitTicks;
     private final int syncLimitTicks;
     private final SortedMap<Long, String> servers;
@@ -158,7 +162,7 @@ public final class ServerConfig {
     private final List<String> warnings;
 
     ServerConfig(ServerConfigBuilder b, int minSessionTimeoutMs, int maxSessionTimeoutMs, int snapRetainCount,
-            Set<String> fourLetterWords, List<String> warnings) {
+            Set<String> fourLetterWords, byte[] quorumSecret, List<String> warnings) {
         this.tickTimeMs = b.tickTimeMs;
         this.dataDir = b.dataDir;
         this.dataLogDir = b.dataLogDir != null ? b.dataLogDir : b.dataDir;
@@ -181,6 +185,8 @@ public final class ServerConfig {
         this.logSegmentBytes = b.logSegmentBytes;
         this.clusterId = b.clusterId;
         this.superDigest = b.superDigest;
+        this.quorumSecretFile = b.quorumSecretFile;
+        this.quorumSecret = quorumSecret;
         this.initLimitTicks = b.initLimitTicks;
         this.syncLimitTicks = b.syncLimitTicks;
         this.servers = Collections.unmodifiableSortedMap(new TreeMap<>(b.servers));
@@ -210,6 +216,7 @@ public final class ServerConfig {
                 .containerCheckIntervalMs(containerCheckIntervalMs)
                 .containerMaxPerMinute(containerMaxPerMinute)
                 .logSegmentBytes(logSegmentBytes).clusterId(clusterId).superDigest(superDigest)
+                .quorumSecretFile(quorumSecretFile)
                 .initLimitTicks(initLimitTicks).syncLimitTicks(syncLimitTicks).peerType(peerType)
                 .maxCnxns(maxCnxns).maxPendingReplyBytes(maxPendingReplyBytes)
                 .faultFsyncStallFile(faultFsyncStallFile).faultFsyncFailFile(faultFsyncFailFile);
@@ -338,6 +345,16 @@ public final class ServerConfig {
         return Optional.ofNullable(superDigest);
     }
 
+    /** {@code paddock.quorum.secretFile}: where the cluster secret was read from, if one is configured. */
+    public Optional<Path> quorumSecretFile() {
+        return Optional.ofNullable(quorumSecretFile);
+    }
+
+    /** The cluster secret peer links prove (a copy), read from {@link #quorumSecretFile()} when built. */
+    public Optional<byte[]> quorumSecret() {
+        return Optional.ofNullable(quorumSecret).map(byte[]::clone);
+    }
+
     /** Client connections this server accepts at once, all clients together; 0 = unlimited. */
     public int maxCnxns() {
         return maxCnxns;
@@ -407,6 +424,7 @@ public final class ServerConfig {
                 + ", logSegmentBytes=" + logSegmentBytes
                 + ", clusterId=" + clusterId
                 + ", superDigest=" + (superDigest == null ? "none" : redactDigest(superDigest))
+                + ", quorumSecretFile=" + (quorumSecretFile == null ? "none" : quorumSecretFile)
                 + ", initLimitTicks=" + initLimitTicks
                 + ", syncLimitTicks=" + syncLimitTicks
                 + ", servers=" + servers

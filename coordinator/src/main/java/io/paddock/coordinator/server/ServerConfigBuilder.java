@@ -49,6 +49,7 @@ public final class ServerConfigBuilder {
     long logSegmentBytes = DEFAULT_LOG_SEGMENT_BYTES;
     String clusterId = DEFAULT_CLUSTER_ID;
     String superDigest;
+    Path quorumSecretFile;
     int initLimitTicks = DEFAULT_INIT_LIMIT_TICKS;
     int syncLimitTicks = DEFAULT_SYNC_LIMIT_TICKS;
     final SortedMap<Long, String> servers = new TreeMap<>();
@@ -194,6 +195,12 @@ public final class ServerConfigBuilder {
     /** {@code user:base64(sha1(user:password))}; null for no super user. */
     public ServerConfigBuilder superDigest(String v) {
         this.superDigest = v;
+        return this;
+    }
+
+    /** A file holding the cluster secret peer links prove; null for none. Read by {@link #build()}. */
+    public ServerConfigBuilder quorumSecretFile(Path v) {
+        this.quorumSecretFile = v == null ? null : v.toAbsolutePath().normalize();
         return this;
     }
 
@@ -359,7 +366,8 @@ public final class ServerConfigBuilder {
                 throw ConfigException.invalid(SERVER_PREFIX + e.getKey(), e.getValue(), EXPECT_SERVER_LINE);
             }
         }
+        byte[] quorumSecret = quorumSecretFile == null ? null : SecretFile.read(quorumSecretFile, allWarnings);
         Set<String> words = Collections.unmodifiableSet(new TreeSet<>(fourLetterWords));
-        return new ServerConfig(this, minSession, maxSession, retain, words, allWarnings);
+        return new ServerConfig(this, minSession, maxSession, retain, words, quorumSecret, allWarnings);
     }
 }

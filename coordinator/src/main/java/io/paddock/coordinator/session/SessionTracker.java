@@ -102,6 +102,8 @@ public final class SessionTracker {
         if (e != null) {
             e.closing = true;
             removeFromBucket(sessionId, e);
+            // in no bucket now: a later add() must insert it again, whatever deadline it rounds to
+            e.bucket = Long.MIN_VALUE;
         }
     }
 

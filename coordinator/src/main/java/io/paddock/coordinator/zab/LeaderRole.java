@@ -63,9 +63,11 @@ final class LeaderRole {
         return zxid;
     }
 
-    /** The Ready that made {@code currentEpochPersisted} durable has been advanced. */
-    void advanced(boolean currentEpochPersisted) {
-        if (currentEpochPersisted && p.currentEpoch == epoch) {
+    /** A Ready was advanced; {@code persistedCurrentEpoch} is the currentEpoch it made durable, or -1. */
+    void advanced(long persistedCurrentEpoch) {
+        // the value this Ready persisted, not the peer's current one: a Ready of an earlier term may
+        // complete after this leader set (but has not yet persisted) its own currentEpoch
+        if (persistedCurrentEpoch >= 0 && persistedCurrentEpoch == epoch) {
             ownCurrentEpochDurable = true;
             maybeEstablish();
         }
@@ -294,6 +296,11 @@ final class LeaderRole {
      */
     private void dropSilentLearners() {
         if (p.config.defect() == ZabConfig.Defect.LEADER_KEEPS_SILENT_FOLLOWER) {
+            return;
+        }
+        if (p.persistingTicks() > p.config.syncLimitTicks() / 2) {
+            // our own disk is the slow one: proposals wait to be sent behind our Ready, so the
+            // learners' silence says nothing about them
             return;
         }
         learners.entrySet().removeIf(e -> {

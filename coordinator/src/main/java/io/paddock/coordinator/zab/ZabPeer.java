@@ -43,6 +43,7 @@ public final class ZabPeer {
     private Role role = Role.LOOKING;
 
     private final Election election;
+    private boolean resyncing;
 
     // following / observing
     private long leaderId = -1;
@@ -59,7 +60,8 @@ public final class ZabPeer {
     private boolean readyOutstanding;
     private long readyTakenTick;
     private long outstandingLastZxid = -1;
-    private boolean outstandingCurrentEpoch;
+    /** The currentEpoch the outstanding Ready persists, or -1. */
+    private long outstandingCurrentEpoch = -1;
 
     /**
      * A peer restarting from its durable state: epochs, the log entries after {@code logBase} (whose
@@ -67,6 +69,18 @@ public final class ZabPeer {
      */
     public ZabPeer(long myId, ZabConfig config, long acceptedEpoch, long currentEpoch, long logBase,
                    List<Entry> durableLog, long appliedZxid, SnapshotSource snapshots) {
+        this(myId, config, acceptedEpoch, currentEpoch, logBase, durableLog, appliedZxid, snapshots, false);
+    }
+
+    /**
+     * @param resyncing the peer dropped a history it may have acknowledged (a hole found at start-up):
+     *     until a leader has synchronized it (and it adopted that leader's currentEpoch) it stands for
+     *     no election and its ACKEPOCH does not count toward a discovery quorum, so no leader can be
+     *     chosen on the strength of what it forgot
+     */
+    public ZabPeer(long myId, ZabConfig config, long acceptedEpoch, long currentEpoch, long logBase,
+                   List<Entry> durableLog, long appliedZxid, SnapshotSource snapshots, boolean resyncing) {
+        this.resyncing = resyncing;
         if (!config.members().contains(myId)) {
             throw new IllegalArgumentException("server " + myId + " is not a member of " + config.members());
         }
@@ -87,7 +101,11 @@ public final class ZabPeer {
 
             @Override
             public Vote ownVote() {
-                return config.voters().contains(myId) ? new Vote(myId, ZabPeer.this.currentEpoch, lastZxid()) : null;
+                if (!config.voters().contains(myId)) {
+                    return null;
+                }
+                // a resyncing peer's own history counts for nothing: it votes, but never for itself
+                return resyncing ? new Vote(myId, -1, -1) : new Vote(myId, ZabPeer.this.currentEpoch, lastZxid());
             }
 
             @Override
@@ -216,8 +234,16 @@ public final class ZabPeer {
 
     /** A Ready has been persisting for longer than syncLimit allows a follower to lag. */
     private boolean persistenceStalled() {
-        return readyOutstanding && tick - readyTakenTick > config.syncLimitTicks()
+        // a learner still synchronizing may take initLimit (a snapshot to write), as for hearing from the leader
+        boolean syncing = (role == Role.FOLLOWING || role == Role.OBSERVING) && followerPhase != FollowerPhase.BROADCAST;
+        int limit = syncing ? config.initLimitTicks() : config.syncLimitTicks();
+        return readyOutstanding && tick - readyTakenTick > limit
                 && config.defect() != ZabConfig.Defect.FOLLOWER_IGNORES_STALLED_LOG;
+    }
+
+    /** Ticks our current Ready has been persisting, or 0 when none is outstanding. */
+    long persistingTicks() {
+        return readyOutstanding ? tick - readyTakenTick : 0;
     }
 
     /**
@@ -288,7 +314,7 @@ public final class ZabPeer {
         readyOutstanding = true;
         readyTakenTick = tick;
         outstandingLastZxid = lastZxid();
-        outstandingCurrentEpoch = out.persistCurrent >= 0;
+        outstandingCurrentEpoch = out.persistCurrent;
         return out.take();
     }
 
@@ -333,6 +359,7 @@ public final class ZabPeer {
     void setCurrentEpoch(long e) {
         currentEpoch = e;
         out.persistCurrent = e;
+        resyncing = false;
     }
 
     void commitUpTo(long zxid) {
@@ -409,7 +436,7 @@ public final class ZabPeer {
             // from stale FOLLOWERINFOs) must not both count us toward their discovery quorum. A
             // NEWEPOCH equal to an epoch we accepted from someone else (or cannot remember from whom,
             // after a restart) gets an ack the leader does not count, as ZooKeeper's -1 ack.
-            boolean counted = ne.epoch() > acceptedEpoch || acceptedEpochOwner == leaderId;
+            boolean counted = (ne.epoch() > acceptedEpoch || acceptedEpochOwner == leaderId) && !resyncing;
             if (ne.epoch() > acceptedEpoch) {
                 setAcceptedEpoch(ne.epoch());
                 acceptedEpochOwner = leaderId;

@@ -30,6 +30,7 @@ final class Ensemble implements AutoCloseable {
     private final Map<Long, Integer> clientPorts = new TreeMap<>();
     private final PaddockServer[] servers;
     private final int observers;
+    private Path quorumSecretFile;
 
     Ensemble(Path root, int voters, int observers) throws IOException {
         this.root = root;
@@ -48,6 +49,12 @@ final class Ensemble implements AutoCloseable {
     }
 
 
+    /** Every member started from now on proves the cluster secret in {@code file}. */
+    Ensemble quorumSecretFile(Path file) {
+        this.quorumSecretFile = file;
+        return this;
+    }
+
     int size() {
         return servers.length - 1;
     }
@@ -61,6 +68,7 @@ final class Ensemble implements AutoCloseable {
                 .initLimitTicks(20).syncLimitTicks(10).snapCount(1000).preAllocSizeBytes(1 << 20)
                 .minSessionTimeoutMs(2 * TICK_MS).maxSessionTimeoutMs(60_000).clusterId("test-ensemble").fourLetterWords(List.of("*"));
         serverLines.forEach(b::server);
+        b.quorumSecretFile(quorumSecretFile);
         if (id > size() - observers) {
             b.peerType("observer");
         }

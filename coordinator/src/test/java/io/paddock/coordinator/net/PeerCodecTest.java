@@ -2,7 +2,6 @@ package io.paddock.coordinator.net;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PeerCodecTest {
@@ -94,23 +92,5 @@ class PeerCodecTest {
         sync[sync.length - 4] = 0x7f;
         IOException e = assertThrows(IOException.class, () -> PeerCodec.decode(sync));
         assertTrue(e.getMessage().contains("entries"), e.getMessage());
-    }
-
-    @Test
-    void handshakeRefusesOtherClustersMembersAndVersions() throws IOException {
-        PeerHandshake ours = new PeerHandshake(PeerHandshake.PROTOCOL_VERSION, 1, "east", "v1:1=a,2=b,3=c");
-        Set<Long> members = Set.of(1L, 2L, 3L);
-        PeerHandshake good = PeerHandshake.decode(new PeerHandshake(1, 2, "east", "v1:1=a,2=b,3=c").encode());
-        assertNull(ours.refusalOf(good, members));
-        assertEquals("server 2 belongs to cluster 'west', we are 'east'",
-                ours.refusalOf(new PeerHandshake(1, 2, "west", "v1:1=a,2=b,3=c"), members));
-        assertEquals("server 2 has a different member list: theirs [v1:1=a,2=b], ours [v1:1=a,2=b,3=c]",
-                ours.refusalOf(new PeerHandshake(1, 2, "east", "v1:1=a,2=b"), members));
-        assertEquals("server 2 speaks peer protocol 9, we speak 1",
-                ours.refusalOf(new PeerHandshake(9, 2, "east", "v1:1=a,2=b,3=c"), members));
-        assertEquals("server id 4 is not another member of " + members,
-                ours.refusalOf(new PeerHandshake(1, 4, "east", "v1:1=a,2=b,3=c"), members));
-        IOException notPeer = assertThrows(IOException.class, () -> PeerHandshake.decode("GET / HTTP/1.1\r\n".getBytes()));
-        assertEquals("not a Paddock peer (bad magic)", notPeer.getMessage());
     }
 }

@@ -43,8 +43,10 @@ class GrayFailureProcessTest {
     private static final int TICK_MS = 200;
     private static final int SYNC_LIMIT = 5;
     private static final Duration SETTLE = Duration.ofSeconds(90);
+    // maxSessionTimeout: a client that knows only the stalled follower must outlive its stall
+    // (the default cap, 20 ticks = 4 s, would expire it while the follower rejoins)
     private static final List<String> SETTINGS = List.of("tickTime=" + TICK_MS, "initLimit=10",
-            "syncLimit=" + SYNC_LIMIT, "snapCount=2000");
+            "syncLimit=" + SYNC_LIMIT, "snapCount=2000", "maxSessionTimeout=60000");
 
     @TempDir
     Path dir;

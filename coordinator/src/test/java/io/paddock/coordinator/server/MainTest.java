@@ -59,4 +59,13 @@ class MainTest {
             assertTrue(err.contains("failed to start"), err);
         }
     }
+
+    @Test
+    void aMissingQuorumSecretFileIsABadConfiguration() throws Exception {
+        Path cfg = dir.resolve("zoo.cfg");
+        Path secret = dir.resolve("missing.secret");
+        Files.writeString(cfg, "dataDir=" + dir.resolve("d") + "\npaddock.quorum.secretFile=" + secret + "\n");
+        String err = runExpecting(2, cfg.toString());
+        assertTrue(err.contains("paddock.quorum.secretFile") && err.contains(secret.toString()), err);
+    }
 }

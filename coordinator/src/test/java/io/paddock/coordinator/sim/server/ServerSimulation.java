@@ -94,7 +94,6 @@ final class ServerSimulation {
     /** Session -> simulated time its closeSession was first applied on any server. */
     private final Map<Long, Long> closedAt = new HashMap<>();
     private final Map<Long, Long> pauseEnds = new HashMap<>();
-    private final Map<String, Long> unhealthySince = new HashMap<>();
     private final ArrayDeque<String> trace = new ArrayDeque<>();
     private int restarts;
     private int crashes;
@@ -289,9 +288,6 @@ final class ServerSimulation {
         }
     }
 
-    void writeAcknowledged(long zxid, long at) {
-    }
-
     // ------------------------------------------------------------------ serving checks
 
     private long servingBound() {
@@ -302,22 +298,6 @@ final class ServerSimulation {
     private long logBlockedSince(long id) {
         SimExecutor log = hosts.get(id).executor("paddock-txnlog");
         return log == null ? -1 : log.blockedSince(loop.now());
-    }
-
-    private boolean usable(long id) {
-        SimHost h = hosts.get(id);
-        long blocked = logBlockedSince(id);
-        return servers.containsKey(id) && h.up() && !h.paused() && blocked < 0;
-    }
-
-    /** True while {@code key} has been bad for less than the serving bound (or is fine now). */
-    private boolean withinGrace(String key, boolean fine) {
-        if (fine) {
-            unhealthySince.remove(key);
-            return true;
-        }
-        long since = unhealthySince.computeIfAbsent(key, k -> loop.now());
-        return loop.now() - since <= servingBound();
     }
 
     private final Map<Long, String> lastStates = new HashMap<>();

@@ -362,9 +362,6 @@ final class SimClient {
                 sim.history.lost(id, invokedAt, command);
             } else {
                 sim.history.completed(id, invokedAt, loop.now(), command, r);
-                if (r instanceof Result.SetOk || r instanceof Result.Ok || r instanceof Result.MultiOk) {
-                    sim.writeAcknowledged(h.getZxid(), loop.now());
-                }
             }
         }, () -> sim.history.lost(id, invokedAt, command)));
     }

@@ -92,6 +92,8 @@ final class SimExecutor implements SerialExecutor {
         queue.pollFirst();
         try {
             loop.runTask(this, head.task());
+        } catch (ServerSimulation.Violation v) {
+            throw v; // a check failed inside a server's task: the run is over, not the server
         } catch (RuntimeException | Error e) {
             failed = true;
             queue.clear();
@@ -133,9 +135,10 @@ final class SimExecutor implements SerialExecutor {
     }
 
     @Override
-    public void close() {
+    public boolean stop() {
         closed = true;
         queue.clear();
+        return true;
     }
 
     String name() {

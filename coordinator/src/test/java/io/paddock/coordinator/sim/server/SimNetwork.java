@@ -115,7 +115,7 @@ final class SimNetwork {
         return l.connected && !l.cut && l.blackholeUntil < 0;
     }
 
-    /** Since when the link has been unusable, or -1 when it is usable now. */
+    /** Extra latency on everything {@code host} sends or receives; 0 ends it. */
     void slow(long host, long extraNanos) {
         if (extraNanos <= 0) {
             slowHosts.remove(host);
