@@ -34,7 +34,6 @@ final class ControllerConfig {
     static final String HEALTH_CONNECT_RETRIES = "ha.health-monitor.rpc.connect.max.retries";
     static final String GRACEFUL_FENCE_TIMEOUT = "ha.failover-controller.graceful-fence.rpc-timeout.ms";
     static final String NEW_ACTIVE_TIMEOUT = "ha.failover-controller.new-active.rpc-timeout.ms";
-    static final String GRACEFUL_FENCE_RETRIES = "ha.failover-controller.graceful-fence.connection.retries";
     static final String AUTO_FAILOVER = "dfs.ha.automatic-failover.enabled";
     static final String FENCING_METHODS = "dfs.ha.fencing.methods";
     static final String NAMENODE_ID = "dfs.ha.namenode.id";
@@ -50,11 +49,15 @@ final class ControllerConfig {
 
     private static final String[] GENERIC_KEYS = {ZK_QUORUM, ZK_SESSION_TIMEOUT, ZK_PARENT, ZK_ACL, ZK_AUTH,
         HEALTH_CHECK_INTERVAL, HEALTH_SLEEP_AFTER_DISCONNECT, HEALTH_RPC_TIMEOUT, HEALTH_CONNECT_RETRIES,
-        GRACEFUL_FENCE_TIMEOUT, GRACEFUL_FENCE_RETRIES, NEW_ACTIVE_TIMEOUT, STATUS_ADDRESS, RETRY_MAX_BACKOFF,
+        GRACEFUL_FENCE_TIMEOUT, NEW_ACTIVE_TIMEOUT, STATUS_ADDRESS, RETRY_MAX_BACKOFF,
         LIVENESS_PROBE_INTERVAL};
 
     final Configuration conf;
-    /** {@link #conf} with few connection retries: asking a dead NameNode to step down must fail fast. */
+    /**
+     * {@link #conf} without connection retries, for asking a previous active to step down: its port
+     * has just been probed open, so a refusal now means it died meanwhile, and waiting
+     * {@code ipc.client.connect.retry.interval} for a retry would only delay the fencing methods.
+     */
     final Configuration gracefulFenceConf;
     final String nameserviceId;
     final String namenodeId;
@@ -78,9 +81,8 @@ final class ControllerConfig {
     private ControllerConfig(Configuration conf, String nsId, String nnId) throws ControllerStartException {
         this.conf = conf;
         this.gracefulFenceConf = new Configuration(conf);
-        int retries = conf.getInt(GRACEFUL_FENCE_RETRIES, 1);
-        gracefulFenceConf.setInt("ipc.client.connect.max.retries", retries);
-        gracefulFenceConf.setInt("ipc.client.connect.max.retries.on.timeouts", retries);
+        gracefulFenceConf.setInt("ipc.client.connect.max.retries", 0);
+        gracefulFenceConf.setInt("ipc.client.connect.max.retries.on.timeouts", 0);
         this.nameserviceId = nsId;
         this.namenodeId = nnId;
         this.local = new NNHAServiceTarget(conf, nsId, nnId);

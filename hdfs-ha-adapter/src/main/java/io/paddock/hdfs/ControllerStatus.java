@@ -40,7 +40,7 @@ final class ControllerStatus {
         this.namenodeId = namenodeId;
         for (String c : List.of("elections_won", "transitions_to_active", "transitions_to_standby",
                 "transition_failures", "fencings", "fencing_failures", "coordinator_disconnects",
-                "session_expiries", "health_changes")) {
+                "session_expiries", "health_changes", "health_checks")) {
             counters.put(c, 0L);
         }
     }
@@ -83,6 +83,18 @@ final class ControllerStatus {
     synchronized void coordinator(String state, long session) {
         coordinator = state;
         sessionId = session;
+    }
+
+    synchronized long sessionId() {
+        return sessionId;
+    }
+
+    synchronized String coordinator() {
+        return coordinator;
+    }
+
+    synchronized String currentActive() {
+        return currentActive;
     }
 
     synchronized void transition(Transition t) {

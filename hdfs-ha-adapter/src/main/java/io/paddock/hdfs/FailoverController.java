@@ -1,6 +1,5 @@
 package io.paddock.hdfs;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.security.PrivilegedExceptionAction;
 import java.time.Instant;
@@ -14,10 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.ha.ActiveStandbyElector.ActiveStandbyElectorCallback;
 import org.apache.hadoop.ha.HAServiceProtocol;
 import org.apache.hadoop.ha.HAServiceProtocol.HAServiceState;
-import org.apache.hadoop.ha.HAServiceProtocol.RequestSource;
-import org.apache.hadoop.ha.HAServiceProtocol.StateChangeRequestInfo;
-import org.apache.hadoop.ha.HAServiceProtocolHelper;
-import org.apache.hadoop.ha.HAServiceTarget;
 import org.apache.hadoop.ha.HealthMonitor;
 import org.apache.hadoop.ha.ServiceFailedException;
 import org.apache.hadoop.ha.ZKFCProtocol;
@@ -52,6 +47,7 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
     private final ControllerStatus status;
     private final ScheduledExecutorService events;
     private final LockElector elector;
+    private final OldActiveFencer fencer;
     private final HealthWatch health;
     private final ControllerRpcServer rpc;
     private final StatusServer statusServer;
@@ -61,11 +57,15 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
     private HAServiceState lastServiceState;
     /** Consecutive health reports in which the NameNode was not in the role the lock gives it. */
     private int roleMismatches;
+    /** {@link System#nanoTime()} when this controller's last transitionToActive completed. */
+    private long activeSinceNanos;
     private long delayJoiningUntilNanos;
     private boolean recheckScheduled;
     private final Object attempts = new Object();
     private long attemptCount;
     private Attempt lastAttempt;
+    /** The last health report said SERVICE_HEALTHY; guarded by {@link #attempts}, for gracefulFailover's wait. */
+    private boolean healthyForFailover;
 
     FailoverController(ControllerConfig config) throws IOException {
         this.config = config;
@@ -78,10 +78,12 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
             return t;
         });
         this.elector = new LockElector(config, this, events, status);
+        this.fencer = new OldActiveFencer(config, codec, status);
         this.health = new HealthWatch(config, this::onHealth);
         this.rpc = new ControllerRpcServer(config, this);
         this.statusServer = new StatusServer(config.statusAddress, status);
         this.admins = new AccessControlList(config.conf.get("dfs.cluster.administrators", " "));
+        this.activeSinceNanos = System.nanoTime();
     }
 
     /**
@@ -118,6 +120,7 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
 
     /** Leaves the election (the next active still fences this NameNode) and stops every thread. */
     public void stop() throws InterruptedException {
+        LOG.info("failover controller for {} stopping: leaving the election", config.local);
         health.stop();
         rpc.stop();
         try {
@@ -146,15 +149,30 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         return status;
     }
 
+    /** For tests: the coordinator client of the current session (null between sessions). */
+    org.apache.zookeeper.ZooKeeper coordinatorClient() throws IOException {
+        return onEvents(elector::client);
+    }
+
+    /** For tests: whether a new coordinator session is scheduled to be opened later. */
+    boolean coordinatorReconnectScheduled() throws IOException {
+        return onEvents(elector::reconnectScheduled);
+    }
+
     // ---- health ----
 
-    private void onHealth(HealthMonitor.State state, HAServiceState serviceState, String detail) {
+    private void onHealth(HealthMonitor.State state, HAServiceState serviceState, String detail, long takenAtNanos) {
         events.execute(() -> guarded(() -> {
+            status.count("health_checks");
+            synchronized (attempts) {
+                healthyForFailover = state == HealthMonitor.State.SERVICE_HEALTHY;
+                attempts.notifyAll();
+            }
             lastHealth = state;
             lastServiceState = serviceState;
             status.health(state.name());
             status.localState(serviceState == null ? "UNKNOWN" : serviceState.name());
-            if (leftActiveRoleByItself(serviceState)) {
+            if (leftActiveRoleByItself(serviceState, takenAtNanos)) {
                 return;
             }
             recheckElectability();
@@ -165,10 +183,19 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
      * The lock says active but the NameNode reports standby twice in a row (someone ran
      * {@code haadmin -transitionToStandby --forcemanual}, or the NameNode stepped down): holding the
      * lock would leave the nameservice without an active NameNode, so leave the election for a
-     * second and let the election run again.
+     * second and let the election run again. Only reports taken after this controller's own
+     * transitionToActive completed count: the health thread keeps reporting while fencing and the
+     * transition run on the event thread, and the reports queued meanwhile still say "standby".
      */
-    private boolean leftActiveRoleByItself(HAServiceState serviceState) {
-        if (elector.state() != LockElector.State.ACTIVE || serviceState != HAServiceState.STANDBY) {
+    private boolean leftActiveRoleByItself(HAServiceState serviceState, long takenAtNanos) {
+        if (elector.state() != LockElector.State.ACTIVE) {
+            roleMismatches = 0;
+            return false;
+        }
+        if (takenAtNanos - activeSinceNanos < 0) {
+            return false;
+        }
+        if (serviceState != HAServiceState.STANDBY) {
             roleMismatches = 0;
             return false;
         }
@@ -220,8 +247,11 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         HAServiceProtocol proxy = null;
         try {
             proxy = config.local.getProxy(config.conf, config.newActiveTimeoutMs);
+            LOG.info("transitioning {} to active", config.local);
             transition(proxy, true);
+            activeSinceNanos = System.nanoTime();
             long ms = millisSince(t0);
+            LOG.info("{} is active (transitionToActive took {} ms)", config.local, ms);
             status.transition(new ControllerStatus.Transition(Instant.now(), "ACTIVE", "won the election", true, ms, null));
             status.count("transitions_to_active");
             status.currentActive(config.namenodeId);
@@ -240,7 +270,7 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
 
     @Override
     public void becomeStandby() {
-        toStandby("another NameNode holds the lock");
+        toStandby("not the lock holder");
         refreshCurrentActive();
     }
 
@@ -257,53 +287,11 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
 
     @Override
     public void fenceOldActive(byte[] oldActiveData) {
-        NNHAServiceTarget target;
         try {
-            target = codec.decode(oldActiveData);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot tell whom to fence: " + e.getMessage(), e);
-        }
-        LOG.info("fencing the previous active {}", target);
-        if (gracefulFence(target)) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        String methods = config.conf.get(ControllerConfig.FENCING_METHODS, "");
-        boolean fenced;
-        String detail;
-        try {
-            target.checkFencingConfigured();
-            fenced = target.getFencer().fence(target);
-            detail = fenced ? "fenced" : "every method in " + ControllerConfig.FENCING_METHODS + " failed";
-        } catch (Exception e) {
-            fenced = false;
-            detail = e.toString();
-        }
-        status.fencing(new ControllerStatus.Fencing(Instant.now(), target.getNameNodeId(), methods, fenced,
-                millisSince(t0), detail));
-        if (!fenced) {
-            recordAttempt(false, "Unable to fence old active " + target + ": " + detail);
-            throw new IllegalStateException("Unable to fence " + target + ": " + detail);
-        }
-    }
-
-    /** Asks the previous active to step down itself; true if it did. */
-    private boolean gracefulFence(HAServiceTarget target) {
-        long t0 = System.nanoTime();
-        HAServiceProtocol proxy = null;
-        try {
-            proxy = target.getProxy(config.gracefulFenceConf, config.gracefulFenceTimeoutMs);
-            // no second attempt here: the previous active is often dead, and fencing must not wait
-            send(proxy, false);
-            status.fencing(new ControllerStatus.Fencing(Instant.now(), nnId(target), "graceful (transitionToStandby)",
-                    true, millisSince(t0), "stepped down"));
-            return true;
-        } catch (Throwable t) {
-            status.fencing(new ControllerStatus.Fencing(Instant.now(), nnId(target), "graceful (transitionToStandby)",
-                    false, millisSince(t0), t.toString()));
-            return false;
-        } finally {
-            stopProxy(proxy);
+            fencer.fence(oldActiveData);
+        } catch (IllegalStateException e) {
+            recordAttempt(false, e.getMessage());
+            throw e;
         }
     }
 
@@ -367,6 +355,12 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         synchronized (attempts) {
             before = attemptCount;
         }
+        // an operator asks for this NameNode: a back-off after an earlier failure must not make the
+        // request wait for up to a minute
+        onEvents(() -> {
+            elector.endBackoff();
+            return null;
+        });
         List<ZKFCProtocol> ceded = new ArrayList<>();
         try {
             List<String> order = new ArrayList<>(config.otherNamenodeIds);
@@ -380,6 +374,10 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
             Attempt attempt = awaitAttempt(before, timeout + 60_000L);
             for (ZKFCProtocol remote : ceded) {
                 remote.cedeActive(-1);
+            }
+            if (attempt == null && !healthyForFailover()) {
+                throw new ServiceFailedException("Unable to become active. " + config.local
+                        + " became unhealthy while trying to fail over.");
             }
             if (attempt == null) {
                 throw new ServiceFailedException("Unable to become active. " + config.local + " did not get an "
@@ -436,12 +434,17 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         }
     }
 
+    /**
+     * The first attempt to become active after attempt number {@code after}; null after
+     * {@code timeoutMs}, or as soon as the local NameNode is reported unhealthy (it then leaves the
+     * election, so no attempt will come).
+     */
     private Attempt awaitAttempt(long after, long timeoutMs) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         synchronized (attempts) {
             while (attemptCount <= after) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (left <= 0 || !healthyForFailover) {
                     return null;
                 }
                 try {
@@ -452,6 +455,12 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
                 }
             }
             return lastAttempt;
+        }
+    }
+
+    private boolean healthyForFailover() {
+        synchronized (attempts) {
+            return healthyForFailover;
         }
     }
 
@@ -489,44 +498,16 @@ public final class FailoverController implements ActiveStandbyElectorCallback, Z
         }
     }
 
-    /**
-     * Sends a NameNode transition (idempotent on the NameNode). Hadoop's IPC client caches
-     * connections for {@code ipc.client.connection.maxidletime}; one cached to a NameNode process
-     * that has since restarted fails the next call with EOF before any reply, so that one failure is
-     * answered by sending again on a fresh connection.
-     */
-    private static void transition(HAServiceProtocol proxy, boolean toActive) throws IOException {
-        try {
-            send(proxy, toActive);
-        } catch (EOFException staleConnection) {
-            LOG.info("NameNode connection was stale ({}); sending the transition again", staleConnection.toString());
-            send(proxy, toActive);
-        }
-    }
-
-    private static void send(HAServiceProtocol proxy, boolean toActive) throws IOException {
-        if (toActive) {
-            HAServiceProtocolHelper.transitionToActive(proxy, requestInfo());
-        } else {
-            HAServiceProtocolHelper.transitionToStandby(proxy, requestInfo());
-        }
-    }
-
-    private static StateChangeRequestInfo requestInfo() {
-        return new StateChangeRequestInfo(RequestSource.REQUEST_BY_ZKFC);
-    }
-
-    private static String nnId(HAServiceTarget t) {
-        return t instanceof NNHAServiceTarget nn ? nn.getNameNodeId() : t.toString();
-    }
-
     private static long millisSince(long t0) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        return NameNodeRpc.millisSince(t0);
     }
 
     private static void stopProxy(Object proxy) {
-        if (proxy != null) {
-            RPC.stopProxy(proxy);
-        }
+        NameNodeRpc.stopProxy(proxy);
     }
+
+    private static void transition(HAServiceProtocol proxy, boolean toActive) throws IOException {
+        NameNodeRpc.transition(proxy, toActive);
+    }
+
 }

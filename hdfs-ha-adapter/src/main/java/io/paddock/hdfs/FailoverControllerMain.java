@@ -9,6 +9,9 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.HdfsConfiguration;
 import org.apache.hadoop.util.GenericOptionsParser;
+import org.apache.hadoop.util.VersionInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code paddock-hdfs-fc}: the drop-in for {@code hdfs zkfc}. Same options ({@code -formatZK [-force]
@@ -16,6 +19,7 @@ import org.apache.hadoop.util.GenericOptionsParser;
  * exit codes.
  */
 public final class FailoverControllerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(FailoverControllerMain.class);
     static final String USAGE = "Usage: paddock-hdfs-fc [generic options] [-formatZK [-force] [-nonInteractive]]";
 
     private FailoverControllerMain() {
@@ -60,6 +64,8 @@ public final class FailoverControllerMain {
                             new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), out);
                 }
             }
+            LOG.info("paddock-hdfs-fc starting for NameNode {} of {}: pid {}, Java {}, Hadoop {}", config.namenodeId,
+                    config.nameserviceId, ProcessHandle.current().pid(), Runtime.version(), VersionInfo.getVersion());
             FailoverController fc = FailoverController.start(conf);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -71,6 +77,7 @@ public final class FailoverControllerMain {
                     stopped.countDown();
                 }
             }, "paddock-fc-shutdown"));
+            LOG.info("paddock-hdfs-fc running; SIGTERM leaves the election and stops it");
             stopped.await();
             return ControllerExit.OK;
         } catch (ControllerStartException e) {

@@ -1,9 +1,6 @@
 package io.paddock.hdfs;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.ha.HAServiceProtocol;
@@ -27,7 +24,8 @@ final class HealthWatch {
     private static final Logger LOG = LoggerFactory.getLogger(HealthWatch.class);
 
     interface Listener {
-        void onHealth(HealthMonitor.State state, HAServiceState serviceState, String detail);
+        /** {@code takenAtNanos}: {@link System#nanoTime()} when the check that produced this report began. */
+        void onHealth(HealthMonitor.State state, HAServiceState serviceState, String detail, long takenAtNanos);
     }
 
     private final ControllerConfig config;
@@ -61,32 +59,34 @@ final class HealthWatch {
         StateChangeRequestInfo info = new StateChangeRequestInfo(RequestSource.REQUEST_BY_ZKFC);
         while (stopped.getCount() > 0) {
             HAServiceProtocol proxy;
+            long takenAt = System.nanoTime();
             try {
                 proxy = config.local.getHealthMonitorProxy(config.conf, config.healthRpcTimeoutMs,
                         config.healthConnectRetries);
             } catch (Exception e) {
-                report(HealthMonitor.State.SERVICE_NOT_RESPONDING, null, "no RPC proxy: " + e);
+                report(HealthMonitor.State.SERVICE_NOT_RESPONDING, null, "no RPC proxy: " + e, takenAt);
                 pause(config.healthSleepAfterDisconnectMs);
                 continue;
             }
             try {
                 while (stopped.getCount() > 0) {
+                    takenAt = System.nanoTime();
                     try {
                         HAServiceProtocolHelper.monitorHealth(proxy, info);
                         HAServiceState s = proxy.getServiceStatus().getState();
-                        report(HealthMonitor.State.SERVICE_HEALTHY, s, "healthy");
+                        report(HealthMonitor.State.SERVICE_HEALTHY, s, "healthy", takenAt);
                     } catch (HealthCheckFailedException e) {
-                        report(HealthMonitor.State.SERVICE_UNHEALTHY, null, e.getMessage());
+                        report(HealthMonitor.State.SERVICE_UNHEALTHY, null, e.getMessage(), takenAt);
                     }
                     if (!awaitNextCheck()) {
                         report(HealthMonitor.State.SERVICE_NOT_RESPONDING, null,
-                                "its RPC port refuses connections (process gone)");
+                                "its RPC port refuses connections (process gone)", System.nanoTime());
                         pause(config.healthSleepAfterDisconnectMs);
                         break;
                     }
                 }
             } catch (Exception e) {
-                report(HealthMonitor.State.SERVICE_NOT_RESPONDING, null, e.toString());
+                report(HealthMonitor.State.SERVICE_NOT_RESPONDING, null, e.toString(), takenAt);
                 pause(config.healthSleepAfterDisconnectMs);
             } finally {
                 RPC.stopProxy(proxy);
@@ -95,16 +95,16 @@ final class HealthWatch {
     }
 
     /** Every poll is reported (the controller counts repeated observations); changes are logged. */
-    private void report(HealthMonitor.State state, HAServiceState serviceState, String detail) {
+    private void report(HealthMonitor.State state, HAServiceState serviceState, String detail, long takenAt) {
         if (state == lastState && serviceState == lastServiceState) {
-            listener.onHealth(state, serviceState, detail);
+            listener.onHealth(state, serviceState, detail, takenAt);
             return;
         }
         LOG.info("local NameNode {}: {} ({}){}", config.namenodeId, state, serviceState == null ? "-" : serviceState,
                 state == HealthMonitor.State.SERVICE_HEALTHY ? "" : ": " + detail);
         lastState = state;
         lastServiceState = serviceState;
-        listener.onHealth(state, serviceState, detail);
+        listener.onHealth(state, serviceState, detail, takenAt);
     }
 
     /**
@@ -137,14 +137,8 @@ final class HealthWatch {
     }
 
     private boolean refuses() {
-        try (Socket s = new Socket()) {
-            s.connect(probeAddress, (int) Math.max(100, config.livenessProbeIntervalMs));
-            return false;
-        } catch (ConnectException refused) {
-            return true;
-        } catch (IOException other) {
-            return false; // a timeout is not evidence of death
-        }
+        return PortProbe.probe(probeAddress, (int) Math.max(100, config.livenessProbeIntervalMs))
+                == PortProbe.Result.REFUSED;
     }
 
     private void pause(long millis) {

@@ -56,6 +56,8 @@ final class LockElector {
     private int electionFailures;
     private int connectFailures;
     private ScheduledFuture<?> backoffRetry;
+    /** During this back-off another controller took the lock and the local NameNode was told to be standby. */
+    private boolean followedDuringBackoff;
     private ScheduledFuture<?> connectRetry;
     private boolean closed;
 
@@ -73,6 +75,14 @@ final class LockElector {
 
     long sessionId() {
         return zk == null ? 0 : zk.getSessionId();
+    }
+
+    ZooKeeper client() {
+        return zk;
+    }
+
+    boolean reconnectScheduled() {
+        return connectRetry != null && !connectRetry.isDone();
     }
 
     /** Opens the session; the election starts on {@link #joinElection}. */
@@ -124,13 +134,20 @@ final class LockElector {
     void close() {
         closed = true;
         cancelBackoff();
-        if (connectRetry != null) {
-            connectRetry.cancel(false);
-        }
+        cancelReconnect();
         closeSession();
     }
 
+    /**
+     * Opens a new session, closing the current one and cancelling any scheduled reconnect first: the
+     * controller never has two sessions, whichever path (expiry, rejected credentials, a lock that
+     * could not be deleted, a scheduled retry) asked for a new one. A forgotten session would keep
+     * heartbeating and could hold the lock forever.
+     */
     private void connect() {
+        cancelReconnect();
+        closeSession();
+        connected = false;
         int gen = ++generation;
         watcher = event -> {
             try {
@@ -153,7 +170,8 @@ final class LockElector {
     }
 
     private void onEvent(int gen, WatchedEvent event) {
-        if (gen != generation || closed) {
+        if (gen != generation || closed || zk == null) {
+            // from a session this elector has replaced or closed
             return;
         }
         if (event.getType() == Watcher.Event.EventType.None) {
@@ -180,7 +198,6 @@ final class LockElector {
                     LOG.warn("coordinator session 0x{} expired; opening a new one", Long.toHexString(zk.getSessionId()));
                     connected = false;
                     status.count("session_expiries");
-                    closeSession();
                     enterNeutral();
                     connect();
                 }
@@ -188,8 +205,8 @@ final class LockElector {
                     LOG.error("coordinator rejected the credentials of {}; retrying with back-off", ControllerConfig.ZK_AUTH);
                     connected = false;
                     status.coordinator("AUTH_FAILED", 0);
-                    closeSession();
                     enterNeutral();
+                    closeSession();
                     scheduleConnect();
                 }
                 default -> LOG.debug("coordinator event {}", event);
@@ -197,8 +214,54 @@ final class LockElector {
             return;
         }
         if (config.lockPath().equals(event.getPath())) {
-            check();
+            if (state == State.BACKING_OFF) {
+                followDuringBackoff();
+            } else {
+                check();
+            }
         }
+    }
+
+    /**
+     * A lock event while backing off: no attempt to take the lock before the back-off ends (that is
+     * what keeps failing controllers from spinning), but a lock another controller took is followed
+     * at once: the local NameNode is told to be standby and the status names the new active, instead
+     * of all that waiting for the end of a back-off of up to a minute. The watch is set again.
+     */
+    private void followDuringBackoff() {
+        if (!connected || closed) {
+            return;
+        }
+        try {
+            Stat stat = zk.exists(config.lockPath(), watcher);
+            if (stat != null && stat.getEphemeralOwner() != zk.getSessionId() && !followedDuringBackoff) {
+                LOG.info("another controller took the lock while this one backs off; following it as standby");
+                followedDuringBackoff = true;
+                callback.becomeStandby();
+            }
+        } catch (KeeperException e) {
+            LOG.info("cannot look at the lock while backing off ({}); the back-off's end will", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A failover to this NameNode was requested (gracefulFailover): a back-off in progress ends now. */
+    void endBackoff() {
+        if (state != State.BACKING_OFF) {
+            return;
+        }
+        LOG.info("back-off ended early: a failover to {} was requested", config.local);
+        cancelBackoff();
+        setState(State.NEUTRAL);
+        check(afterBackoff());
+    }
+
+    /** The role to resume silently when a back-off ends: standby if it was followed meanwhile. */
+    private State afterBackoff() {
+        State resumable = followedDuringBackoff ? State.STANDBY : State.NEUTRAL;
+        followedDuringBackoff = false;
+        return resumable;
     }
 
     private void check() {
@@ -233,9 +296,15 @@ final class LockElector {
                     return;
                 }
                 zk.exists(config.lockPath(), watcher);
-                if (state != State.ACTIVE) {
-                    becomeActive();
+                LOG.info("took the lock {} (session 0x{})", config.lockPath(), Long.toHexString(zk.getSessionId()));
+                if (state == State.ACTIVE) {
+                    // the lock was deleted under this active (-formatZK -force, by hand) and taken
+                    // again: the breadcrumb may be gone with it, and without it a successor would not
+                    // fence this NameNode; so the full path again, as after any won election
+                    LOG.warn("the lock vanished while {} was active and was taken again; rewriting the breadcrumb",
+                            config.local);
                 }
+                becomeActive();
             } else if (stat.getEphemeralOwner() == zk.getSessionId()) {
                 if (state == State.NEUTRAL && resumable == State.ACTIVE) {
                     LOG.info("reconnected; still active");
@@ -244,7 +313,7 @@ final class LockElector {
                     becomeActive();
                 }
             } else if (state == State.NEUTRAL && resumable == State.STANDBY) {
-                LOG.info("reconnected; still standby");
+                LOG.info("still standby");
                 setState(State.STANDBY);
                 electionFailures = 0;
             } else if (state != State.STANDBY) {
@@ -301,8 +370,19 @@ final class LockElector {
 
     /** After a failed election step: out of the election for 1 s, 2 s, 4 s ... up to the maximum. */
     private void backOff() {
+        if (state == State.ACTIVE) {
+            // the lock is lost or in doubt (its parent znode missing, an unexpected error) while the
+            // local NameNode is active, and the breadcrumb may be gone too, so nobody would fence it:
+            // it steps down now rather than stay active outside the election
+            LOG.warn("cannot hold the lock while {} is active; moving it to standby", config.local);
+            setState(State.BACKING_OFF);
+            callback.becomeStandby();
+            releaseLock();
+        }
         setState(State.BACKING_OFF);
         cancelBackoff();
+        followedDuringBackoff = false;
+        watchLock();
         electionFailures++;
         long delay = delay(electionFailures);
         LOG.info("next election attempt in {} ms (failure {} in a row)", delay, electionFailures);
@@ -314,15 +394,27 @@ final class LockElector {
             if (state == State.BACKING_OFF) {
                 setState(State.NEUTRAL);
             }
-            check();
+            check(afterBackoff());
         }, delay, TimeUnit.MILLISECONDS);
     }
 
-    /** A session could not be opened: try again later, on its own schedule. */
-    private void scheduleConnect() {
-        if (connectRetry != null) {
-            connectRetry.cancel(false);
+    /** Sets a watch on the lock, so a back-off hears when another controller takes it. */
+    private void watchLock() {
+        if (zk == null || !connected) {
+            return;
         }
+        try {
+            zk.exists(config.lockPath(), watcher);
+        } catch (KeeperException e) {
+            LOG.debug("no watch on the lock during the back-off: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A session could not be opened or was refused: try again later, on its own schedule. */
+    private void scheduleConnect() {
+        cancelReconnect();
         connectFailures++;
         long delay = delay(connectFailures);
         LOG.info("next coordinator connection attempt in {} ms", delay);
@@ -332,6 +424,13 @@ final class LockElector {
                 connect();
             }
         }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelReconnect() {
+        if (connectRetry != null) {
+            connectRetry.cancel(false);
+            connectRetry = null;
+        }
     }
 
     private long delay(int failures) {
@@ -359,8 +458,6 @@ final class LockElector {
             // released already
         } catch (KeeperException e) {
             LOG.warn("could not delete the lock ({}); closing the session so it expires", e.toString());
-            closeSession();
-            connected = false;
             connect();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -368,6 +465,9 @@ final class LockElector {
     }
 
     private void deleteOwnBreadcrumb() {
+        if (zk == null) {
+            return;
+        }
         try {
             Stat stat = new Stat();
             byte[] data = zk.getData(config.breadcrumbPath(), false, stat);
@@ -381,6 +481,7 @@ final class LockElector {
         }
     }
 
+    /** Closes the current session, if any; until the next {@link #connect()} there is none. */
     private void closeSession() {
         if (zk != null) {
             try {
@@ -388,6 +489,7 @@ final class LockElector {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            zk = null;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.paddock.hdfs;
 
+import io.paddock.testkit.FreePorts;
+import io.paddock.testkit.hdfs.HaCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -97,7 +99,7 @@ class ControllerStartupTest {
         assertTrue(r.err().contains("ha.zookeeper.quorum"), r.err());
 
         Configuration unreachable = conf();
-        unreachable.set("ha.zookeeper.quorum", "127.0.0.1:" + HaCluster.freePort());
+        unreachable.set("ha.zookeeper.quorum", "127.0.0.1:" + FreePorts.one());
         unreachable.setInt("ha.zookeeper.session-timeout.ms", 2000);
         r = run(unreachable, "", "-formatZK", "-force");
         assertEquals(6, r.code(), r.err());

@@ -1,5 +1,6 @@
 package io.paddock.hdfs;
 
+import io.paddock.testkit.hdfs.HaCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.paddock.testkit.Await;
@@ -28,7 +29,7 @@ class CoordinatorLeaderLossTest {
             FailoverController[] fc = new FailoverController[2];
             try (HaCluster ha = new HaCluster(dir.resolve("ha"), ensemble.connectStringAll(), true,
                     c -> c.setInt(ControllerConfig.ZK_SESSION_TIMEOUT, 10_000))) {
-                assertEquals(0, ha.formatZk());
+                assertEquals(0, ControllerCommands.formatZk(ha.conf(0)));
                 try {
                     fc[0] = FailoverController.start(ha.conf(0));
                     Await.until(Duration.ofSeconds(60), () -> ha.active() == 0);

@@ -1,5 +1,6 @@
 package io.paddock.hdfs;
 
+import io.paddock.testkit.hdfs.HaCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,7 @@ class LauncherScriptTest {
         pb.environment().put("HADOOP_CONF_DIR", confDir.toString());
         pb.environment().put("PADDOCK_FC_CLASSPATH", System.getProperty("java.class.path"));
         pb.environment().put("PADDOCK_FC_OPTS", "-Xmx256m");
+        pb.environment().put("PADDOCK_LOG_DIR", dir.resolve("logs").toString());
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));

@@ -1,5 +1,6 @@
 package io.paddock.hdfs;
 
+import io.paddock.testkit.hdfs.HaCluster;
 import io.paddock.testkit.Await;
 import io.paddock.testkit.ProcessEnsemble;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +24,7 @@ class ObserverNameNodeTest {
         try (PaddockServer paddock = PaddockServer.start(ServerConfig.builder().tickTimeMs(200)
                 .dataDir(dir.resolve("paddock")).clientPort(0).build());
                 HaCluster ha = new HaCluster(dir.resolve("ha"), paddock.connectString(), true, 3, c -> { })) {
-            assertEquals(0, ha.formatZk());
+            assertEquals(0, ControllerCommands.formatZk(ha.conf(0)));
             ha.dfs.transitionToObserver(2);
             try {
                 for (int i = 0; i < 3; i++) {

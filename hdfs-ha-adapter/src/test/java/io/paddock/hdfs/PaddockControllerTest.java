@@ -1,5 +1,7 @@
 package io.paddock.hdfs;
 
+import io.paddock.testkit.hdfs.HaCluster;
+import io.paddock.testkit.hdfs.FileWriter;
 import io.paddock.testkit.Await;
 import io.paddock.testkit.ProcessEnsemble;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +42,7 @@ class PaddockControllerTest {
         paddock = PaddockServer.start(ServerConfig.builder().tickTimeMs(200).dataDir(dir.resolve("paddock"))
                 .clientPort(0).build());
         ha = new HaCluster(dir.resolve("ha"), paddock.connectString());
-        assertEquals(0, ha.formatZk());
+        assertEquals(0, ControllerCommands.formatZk(ha.conf(0)));
     }
 
     @AfterEach

@@ -1,7 +1,8 @@
 package io.paddock.hdfs;
 
+import io.paddock.testkit.hdfs.HaCluster;
+import io.paddock.testkit.hdfs.StockZkfc;
 import io.paddock.testkit.Await;
-import io.paddock.testkit.ProcessEnsemble;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,13 +65,16 @@ class StockZkfcOnPaddockTest {
 
     @Test
     void mixedFleetStockAndPaddockControllersFailOverBothWays() throws Exception {
-        assertEquals(0, ha.formatZk());
+        assertEquals(0, ControllerCommands.formatZk(ha.conf(0)));
         FailoverController paddockFc = null;
         try (StockZkfc stock = new StockZkfc(ha.conf(0))) {
             Await.until(Duration.ofSeconds(60), () -> ha.active() == 0);
             paddockFc = FailoverController.start(ha.conf(1));
             FailoverController fc = paddockFc;
-            Await.until(Duration.ofSeconds(30), () -> "STANDBY".equals(fc.status().electorState()));
+            // the elector's state shows STANDBY before the controller has moved its NameNode and read
+            // the current active, so wait for both
+            Await.until(Duration.ofSeconds(30), () -> "STANDBY".equals(fc.status().electorState())
+                    && fc.status().currentActive() != null);
             assertEquals(ha.id(0), fcCurrentActive(fc), "the Paddock controller reads the stock controller's lock data");
 
             // to the Paddock side: its gracefulFailover asks the stock controller to cedeActive

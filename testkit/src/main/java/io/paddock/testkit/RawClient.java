@@ -25,19 +25,6 @@ import org.apache.zookeeper.proto.RequestHeader;
  * of hanging it.
  */
 public final class RawClient implements AutoCloseable {
-    /**
-     * The reference server logs the raw start of a request it fails to process ("reqpath:"), which for
-     * malformed multis and garbage holds NUL bytes; that turns the whole test log into "binary" for
-     * grep-based runners. Those reference-server error lines carry nothing the tests need. Call before
-     * the first reference server starts in the JVM; it does not override an explicit setting.
-     */
-    public static void quietReferenceRequestErrors() {
-        String key = "org.slf4j.simpleLogger.log.org.apache.zookeeper.server.PrepRequestProcessor";
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, "off");
-        }
-    }
-
     public static final int READ_TIMEOUT_MS = 30_000;
     /** What the stock client sends as its session timeout when the test does not care. */
     public static final int SESSION_TIMEOUT_MS = 30_000;

@@ -49,10 +49,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * outcome and a hang is a failure.
  */
 class GarbageInputTest {
-    static {
-        RawClient.quietReferenceRequestErrors();
-    }
-
     private static final int MAX_BUFFER = 1048575;
     private static final long[] SEEDS = {0x5EED1L, 0xC0FFEEL, 20261122L};
     private static final int CONNECTIONS_PER_SEED = 120;

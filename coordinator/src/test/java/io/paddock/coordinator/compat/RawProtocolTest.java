@@ -37,10 +37,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * runs against Apache ZooKeeper (the reference) and Paddock and asserts ZooKeeper's behaviour.
  */
 class RawProtocolTest {
-    static {
-        RawClient.quietReferenceRequestErrors();
-    }
-
     private static final List<ACL> OPEN = ZooDefs.Ids.OPEN_ACL_UNSAFE;
 
     // opcodes and error codes as the wire spells them

@@ -462,7 +462,7 @@ class ZkCliTest {
         private Shell(String connectString) throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1",
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=off", "-cp", childClasspath(),
+                    "-Dlog4j.configuration=log4j-silent.properties", "-cp", childClasspath(),
                     ChildMain.class.getName(), connectString);
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
             process = pb.start();

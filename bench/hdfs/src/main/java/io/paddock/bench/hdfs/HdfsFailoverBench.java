@@ -1,13 +1,10 @@
 package io.paddock.bench.hdfs;
 
+import io.paddock.testkit.hdfs.HaCluster;
+import io.paddock.testkit.hdfs.FileWriter;
+import io.paddock.testkit.hdfs.StockZkfc;
 import io.paddock.bench.ServerCluster;
 import io.paddock.testkit.Await;
-import io.paddock.testkit.ProcessEnsemble;
-import io.paddock.hdfs.FailoverController;
-import io.paddock.hdfs.FileWriter;
-import io.paddock.hdfs.HaCluster;
-import io.paddock.hdfs.StockZkfc;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,96 +13,125 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.server.namenode.ha.HATestUtil;
 
 /**
  * HDFS NameNode failover time, three ways in one run: the stock ZKFC on Apache ZooKeeper, the stock
- * ZKFC on Paddock, and Paddock's controller on Paddock. Each setup gets a fresh 2-NameNode
- * MiniQJMHACluster (3 JournalNodes, 1 DataNode) with Hadoop's default failover-controller settings;
- * the active NameNode is shut down {@code runs} times while one client creates files. Measured per
- * kill: shutdown until the other NameNode is active, and the gap between the client's last
- * completed create before and its first after. Between kills the dead NameNode is restarted and
- * made active again with {@code haadmin -failover}, which also proves both controllers are back in
- * the election.
+ * ZKFC on Paddock, and Paddock's controller on Paddock. Laid out as operators run it: the
+ * coordinator and each controller in their own JVM (Paddock's started through
+ * {@code bin/paddock-hdfs-fc}), NameNode addresses as {@code localhost:<port>}, Hadoop's default
+ * controller settings. Each setup gets a fresh 2-NameNode MiniQJMHACluster (3 JournalNodes, 1
+ * DataNode) in this JVM; its active NameNode is shut down {@code runs} times while one HDFS client
+ * per client setting ({@link #CLIENTS}) creates files. Measured per kill: shutdown until the other
+ * NameNode is active, the gap each client saw, and from the controllers' logs where the time went.
+ * Between kills the NameNode is restarted and made active again with {@code haadmin -failover}.
  *
  * <p>Usage: {@code bench/run-hdfs [--runs N] [--out DIR]}.
  */
 public final class HdfsFailoverBench {
     enum Setup {
-        STOCK_ZKFC_ON_ZOOKEEPER("stock ZKFC on ZooKeeper 3.9.4"),
-        STOCK_ZKFC_ON_PADDOCK("stock ZKFC on Paddock"),
-        PADDOCK_FC_ON_PADDOCK("Paddock controller on Paddock");
+        STOCK_ZKFC_ON_ZOOKEEPER("stock ZKFC on ZooKeeper 3.9.4", ControllerProcess.Kind.STOCK, ServerCluster.Kind.ZOOKEEPER),
+        STOCK_ZKFC_ON_PADDOCK("stock ZKFC on Paddock", ControllerProcess.Kind.STOCK, ServerCluster.Kind.PADDOCK),
+        PADDOCK_FC_ON_PADDOCK("Paddock controller on Paddock", ControllerProcess.Kind.PADDOCK, ServerCluster.Kind.PADDOCK);
 
         final String label;
+        final ControllerProcess.Kind controller;
+        final ServerCluster.Kind coordinator;
 
-        Setup(String label) {
+        Setup(String label, ControllerProcess.Kind controller, ServerCluster.Kind coordinator) {
             this.label = label;
+            this.controller = controller;
+            this.coordinator = coordinator;
         }
     }
 
-    record Kill(long failoverMs, long clientGapMs) {
+    /** An HDFS client's failover back-off: {@code dfs.client.failover.sleep.base.millis} and {@code .max.millis}. */
+    record ClientSettings(int baseMs, int maxMs) {
+        String label() {
+            return "sleep.base " + baseMs + " / sleep.max " + maxMs + " ms" + (baseMs == 500 && maxMs == 15_000 ? " (Hadoop's default)" : "");
+        }
     }
 
-    private static final java.util.Random PHASE = new java.util.Random(20261205L);
+    static final List<ClientSettings> CLIENTS = List.of(new ClientSettings(500, 15_000), new ClientSettings(100, 2_000),
+            new ClientSettings(50, 500));
+
+    /** One kill: failover time, each client's gap (in {@link #CLIENTS} order; none measured after a controller kill) and the split from the logs. */
+    record Kill(long failoverMs, List<Long> gapsMs, FailoverTimeline split) {
+    }
+
+    /** What one setup measured: NameNode deaths, then controller deaths and host deaths (controller and NameNode). */
+    record SetupResult(List<Kill> nameNodeDeaths, List<Kill> controllerDeaths, List<Kill> hostDeaths) {
+    }
+
+    private static final java.util.Random PHASE = new java.util.Random(20261207L);
 
     private HdfsFailoverBench() {
     }
 
     public static void main(String[] args) throws Exception {
         int runs = 5;
+        int controllerKills = 3;
         Path out = Path.of("bench/results/" + LocalDate.now());
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--controller-kills" -> controllerKills = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: HdfsFailoverBench [--runs N] [--out DIR]");
+                    System.err.println("usage: HdfsFailoverBench [--runs N] [--controller-kills N] [--out DIR]");
                     System.exit(2);
                 }
             }
         }
+        Path root = Path.of("").toAbsolutePath();
+        if (!Files.exists(root.resolve("bin/paddock-hdfs-fc"))) {
+            throw new IllegalStateException("run from the repository root (bench/run-hdfs does)");
+        }
         Files.createDirectories(out);
         Path work = Files.createTempDirectory("paddock-bench-hdfs");
         long t0 = System.nanoTime();
-        List<List<Kill>> results = new ArrayList<>();
+        List<SetupResult> results = new ArrayList<>();
         for (Setup s : Setup.values()) {
             System.err.println("== " + s.label);
-            results.add(runSetup(s, runs, work.resolve(s.name().toLowerCase())));
+            results.add(runSetup(s, runs, controllerKills, work.resolve(s.name().toLowerCase()), root));
         }
-        String report = report(results, runs, Duration.ofNanos(System.nanoTime() - t0));
-        Files.writeString(out.resolve("hdfs-failover.md"), report);
-        StringBuilder jsonl = new StringBuilder();
-        for (Setup s : Setup.values()) {
-            for (Kill k : results.get(s.ordinal())) {
-                jsonl.append("{\"setup\":\"").append(s.name()).append("\",\"failoverMs\":").append(k.failoverMs())
-                        .append(",\"clientGapMs\":").append(k.clientGapMs()).append("}\n");
-            }
-        }
-        Files.writeString(out.resolve("hdfs-failover.jsonl"), jsonl);
-        System.out.println(report);
-        System.out.println("report: " + out.resolve("hdfs-failover.md"));
+        HdfsFailoverReport.write(out, results, runs, controllerKills, Duration.ofNanos(System.nanoTime() - t0));
+        System.out.println(Files.readString(out.resolve("hdfs-failover.md")));
+        System.out.println("report: " + out.resolve("hdfs-failover.md") + "; controller logs under " + work);
         System.exit(0);
     }
 
-    private static List<Kill> runSetup(Setup setup, int runs, Path dir) throws Exception {
+    private static SetupResult runSetup(Setup setup, int runs, int controllerKills, Path dir, Path root) throws Exception {
         Files.createDirectories(dir);
         List<AutoCloseable> closers = new ArrayList<>();
         try {
             // the coordinator in its own JVM, started as the coordinator benchmarks start it
-            ServerCluster coordinator = new ServerCluster(setup == Setup.STOCK_ZKFC_ON_ZOOKEEPER
-                    ? ServerCluster.Kind.ZOOKEEPER : ServerCluster.Kind.PADDOCK, dir.resolve("coordinator"), 1,
+            ServerCluster coordinator = new ServerCluster(setup.coordinator, dir.resolve("coordinator"), 1,
                     Map.of("tickTime", "2000", "initLimit", "10", "syncLimit", "5", "forceSync", "yes"), "512m",
                     List.of());
             closers.add(coordinator);
             coordinator.startAll();
-            String quorum = coordinator.connectString();
-            HaCluster ha = new HaCluster(dir.resolve("ha"), quorum, true, HdfsFailoverBench::hadoopDefaults);
+            HaCluster ha = new HaCluster(dir.resolve("ha"), coordinator.connectString(), true,
+                    HdfsFailoverBench::hadoopDefaults);
             closers.add(0, ha);
-            startControllers(setup, ha, closers);
+            int rc = setup.controller == ControllerProcess.Kind.PADDOCK
+                    ? io.paddock.hdfs.FailoverControllerMain.run(ha.conf(0), new String[] {"-formatZK", "-nonInteractive"},
+                            new java.io.ByteArrayInputStream(new byte[0]), System.out, System.err)
+                    : StockZkfc.formatZk(ha.conf(0));
+            check(rc == 0, "-formatZK exit " + rc);
+            ControllerProcess[] fc = new ControllerProcess[2];
+            for (int i = 0; i < 2; i++) {
+                fc[i] = ControllerProcess.start(setup.controller, ha.conf(i), dir.resolve("fc" + i), root);
+                closers.add(0, fc[i]);
+            }
             Await.until(Duration.ofSeconds(120), () -> ha.active() >= 0);
-            FileSystem fs = HATestUtil.configureFailoverFs(ha.dfs, ha.conf(0));
+            List<FileSystem> clients = new ArrayList<>();
+            for (ClientSettings c : CLIENTS) {
+                clients.add(client(ha, c));
+            }
             // both controllers in the election before the first kill
             failover(ha, ha.active(), 1 - ha.active());
 
@@ -113,28 +139,49 @@ public final class HdfsFailoverBench {
             for (int run = 1; run <= runs; run++) {
                 int a = ha.active();
                 int b = 1 - a;
+                List<FileWriter> writers = new ArrayList<>();
                 Kill k;
-                try (FileWriter w = new FileWriter(fs, "/bench-" + setup.ordinal() + "-" + run, 200_000)) {
-                    Await.until(Duration.ofSeconds(60), () -> w.written() >= 20);
+                try {
+                    for (int c = 0; c < clients.size(); c++) {
+                        writers.add(new FileWriter(clients.get(c), "/bench-" + setup.ordinal() + "-" + run + "-" + c,
+                                200_000, 10));
+                    }
+                    Await.until(Duration.ofSeconds(60), () -> writers.stream().allMatch(w -> w.written() >= 10));
                     // a random phase against the controllers' 1 s health checks: without it the
-                    // loop's own rhythm can line kills up with one setup's checks and bias the
-                    // detection delay (seeded, so a run repeats)
+                    // loop's own rhythm can line kills up with one setup's checks (seeded, so a run repeats)
                     Thread.sleep(PHASE.nextInt(1000));
+                    long oldFrom = FailoverTimeline.mark(fc[a].log);
+                    long newFrom = FailoverTimeline.mark(fc[b].log);
+                    long killEpochMs = System.currentTimeMillis();
                     long killAt = System.nanoTime();
                     ha.dfs.shutdownNameNode(a);
-                    Await.until(Duration.ofSeconds(180), () -> ha.active() == b);
-                    long activeAt = System.nanoTime();
-                    Await.until(Duration.ofSeconds(180), () -> w.firstAfter(activeAt) > 0);
-                    k = new Kill(TimeUnit.NANOSECONDS.toMillis(activeAt - killAt),
-                            TimeUnit.NANOSECONDS.toMillis(w.firstAfter(killAt) - w.lastBefore(killAt)));
+                    long activeAt = awaitNanos(Duration.ofSeconds(180), () -> ha.active() == b);
+                    Await.until(Duration.ofSeconds(180), () -> writers.stream().allMatch(w -> w.firstAfter(activeAt) > 0));
+                    FailoverTimeline.awaitComplete(setup.controller, fc[b].log, newFrom);
+                    List<Long> gaps = new ArrayList<>();
+                    for (FileWriter w : writers) {
+                        gaps.add(TimeUnit.NANOSECONDS.toMillis(w.firstAfter(killAt) - w.lastBefore(killAt)));
+                    }
+                    k = new Kill(TimeUnit.NANOSECONDS.toMillis(activeAt - killAt), gaps,
+                            FailoverTimeline.read(setup.controller, fc[a].log, oldFrom, fc[b].log, newFrom, killEpochMs));
+                } finally {
+                    for (FileWriter w : writers) {
+                        w.close();
+                    }
                 }
                 kills.add(k);
-                System.err.printf("  kill %d of %s: standby active after %d ms, client gap %d ms%n", run,
-                        ha.id(a), k.failoverMs(), k.clientGapMs());
+                System.err.printf("  kill %d of %s: standby active after %d ms (%s), client gaps %s ms%n", run, ha.id(a),
+                        k.failoverMs(), k.split(), k.gapsMs());
                 ha.dfs.restartNameNode(a);
                 failover(ha, b, a);
             }
-            return kills;
+            List<Kill> controllerDeaths = new ArrayList<>();
+            List<Kill> hostDeaths = new ArrayList<>();
+            for (int run = 1; run <= controllerKills; run++) {
+                controllerDeaths.add(killController(setup, ha, fc, dir, root, closers, false));
+                hostDeaths.add(killController(setup, ha, fc, dir, root, closers, true));
+            }
+            return new SetupResult(kills, controllerDeaths, hostDeaths);
         } finally {
             for (AutoCloseable c : closers) {
                 try {
@@ -146,20 +193,59 @@ public final class HdfsFailoverBench {
         }
     }
 
-    private static void startControllers(Setup setup, HaCluster ha, List<AutoCloseable> closers) throws Exception {
-        if (setup == Setup.PADDOCK_FC_ON_PADDOCK) {
-            int rc = ha.formatZk();
-            check(rc == 0, "format exit " + rc);
-            for (int i = 0; i < 2; i++) {
-                FailoverController fc = FailoverController.start(ha.conf(i));
-                closers.add(0, fc::stop);
-            }
-        } else {
-            check(StockZkfc.formatZk(ha.conf(0)) == 0, "stock format failed");
-            for (int i = 0; i < 2; i++) {
-                closers.add(0, new StockZkfc(ha.conf(i)));
-            }
+    /**
+     * SIGKILLs the active NameNode's controller ({@code hostToo}: and shuts its NameNode down, a
+     * host death): only the coordinator's session expiry tells the other controller, which then
+     * fences (gracefully if the NameNode still runs) and takes over. Afterwards the controller (and
+     * NameNode) are started again and the NameNode made active again.
+     */
+    private static Kill killController(Setup setup, HaCluster ha, ControllerProcess[] fc, Path dir, Path root,
+            List<AutoCloseable> closers, boolean hostToo) throws Exception {
+        int a = ha.active();
+        int b = 1 - a;
+        // a random phase against the coordinator's expiry ticks and the health checks
+        Thread.sleep(PHASE.nextInt(2000));
+        long newFrom = FailoverTimeline.mark(fc[b].log);
+        long killEpochMs = System.currentTimeMillis();
+        long killAt = System.nanoTime();
+        fc[a].kill9();
+        if (hostToo) {
+            ha.dfs.shutdownNameNode(a);
         }
+        long activeAt = awaitNanos(Duration.ofSeconds(180), () -> ha.active() == b);
+        FailoverTimeline.awaitComplete(setup.controller, fc[b].log, newFrom);
+        Kill k = new Kill(TimeUnit.NANOSECONDS.toMillis(activeAt - killAt), List.of(),
+                FailoverTimeline.read(setup.controller, null, 0, fc[b].log, newFrom, killEpochMs));
+        System.err.printf("  %s death of %s: standby active after %d ms (%s)%n", hostToo ? "host" : "controller",
+                ha.id(a), k.failoverMs(), k.split());
+        if (hostToo) {
+            ha.dfs.restartNameNode(a);
+        }
+        fc[a] = ControllerProcess.start(setup.controller, ha.conf(a), dir.resolve("fc" + a), root);
+        closers.add(0, fc[a]);
+        failover(ha, b, a);
+        return k;
+    }
+
+    /** An HDFS client of its own (not the shared cache) with the given failover back-off. */
+    private static FileSystem client(HaCluster ha, ClientSettings s) throws Exception {
+        Configuration c = ha.conf(0);
+        c.setBoolean("fs.hdfs.impl.disable.cache", true);
+        c.setInt("dfs.client.failover.sleep.base.millis", s.baseMs());
+        c.setInt("dfs.client.failover.sleep.max.millis", s.maxMs());
+        return HATestUtil.configureFailoverFs(ha.dfs, c);
+    }
+
+    /** Nanotime at which {@code condition} first held, polled every millisecond: this is the measurement. */
+    private static long awaitNanos(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("condition not met within " + timeout);
+            }
+            Thread.sleep(1);
+        }
+        return System.nanoTime();
     }
 
     /**
@@ -192,52 +278,4 @@ public final class HdfsFailoverBench {
             throw new IllegalStateException(what);
         }
     }
-
-    static long median(List<Long> xs) {
-        List<Long> s = new ArrayList<>(xs);
-        s.sort(null);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-    }
-
-    private static String report(List<List<Kill>> results, int runs, Duration took) {
-        StringBuilder b = new StringBuilder();
-        b.append("# HDFS NameNode failover: stock ZKFC vs Paddock controller\n\n");
-        b.append("Produced by `bench/run-hdfs --runs ").append(runs).append("` in ").append(took.toMinutes())
-                .append(" min ").append(took.toSecondsPart()).append(" s; ").append(Runtime.getRuntime().availableProcessors())
-                .append(" cores, Java ").append(System.getProperty("java.version")).append(", Hadoop 3.4.1.\n\n");
-        b.append("Each setup: a fresh MiniQJMHACluster (2 NameNodes, 3 JournalNodes, 1 DataNode) with Hadoop's "
-                + "default failover-controller settings (health check every 1 s, 10 s session), a standalone "
-                + "coordinator (tickTime 2000, forceSync on) in its own JVM, shell fencing. The active NameNode "
-                + "is shut down, at a seeded random phase against the health checks, while one HDFS client "
-                + "creates small files through the failover proxy; "
-                + "*failover* = shutdown until the other NameNode is active, *client gap* = last create "
-                + "completed before the shutdown until the first completed after. Ratio = setup median / "
-                + "stock-ZKFC-on-ZooKeeper median (below 1 is faster).\n\n");
-        b.append("| setup | failover per kill (ms) | median | max | ratio | client gap per kill (ms) | median | ratio |\n");
-        b.append("|---|---|---|---|---|---|---|---|\n");
-        long baseF = median(results.get(0).stream().map(Kill::failoverMs).toList());
-        long baseG = median(results.get(0).stream().map(Kill::clientGapMs).toList());
-        for (Setup s : Setup.values()) {
-            List<Long> f = results.get(s.ordinal()).stream().map(Kill::failoverMs).toList();
-            List<Long> g = results.get(s.ordinal()).stream().map(Kill::clientGapMs).toList();
-            long mf = median(f);
-            long mg = median(g);
-            b.append("| ").append(s.label).append(" | ").append(f).append(" | ").append(mf).append(" | ")
-                    .append(f.stream().mapToLong(Long::longValue).max().orElse(0)).append(" | ")
-                    .append(String.format("%.2f", mf / (double) baseF)).append(" | ").append(g).append(" | ")
-                    .append(mg).append(" | ").append(String.format("%.2f", mg / (double) baseG)).append(" |\n");
-        }
-        b.append("\nWhere the time goes (Paddock controller's own status history, and a separate "
-                + "measurement): detecting the dead NameNode takes the stock ZKFC up to one health-check "
-                + "interval (1 s) plus the IPC client's connection retry, and the Paddock controller about "
-                + "200 ms (a TCP connect probe of the NameNode's RPC port every 100 ms between health checks; "
-                + "two refusals mean the process is gone); handing the lock over (delete, watch event, "
-                + "create) takes about 1 ms on either coordinator; fencing about 12 ms; transitionToActive "
-                + "about 70 ms. The coordinator is not on the critical path: the two stock-ZKFC rows differ by "
-                + "detection noise only.\n");
-        b.append("\nRaw runs: `hdfs-failover.jsonl`.\n");
-        return b.toString();
-    }
-
 }

@@ -1,4 +1,4 @@
-package io.paddock.hdfs;
+package io.paddock.testkit.hdfs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +20,7 @@ public final class FileWriter implements AutoCloseable {
     private final FileSystem fs;
     private final String dir;
     private final int maxFiles;
+    private final long pauseMs;
     private final AtomicBoolean stop = new AtomicBoolean();
     /** Nanotimes of completed creates and of failures, each with the failure text. */
     private final List<Long> completions = new ArrayList<>();
@@ -28,9 +29,15 @@ public final class FileWriter implements AutoCloseable {
     private final Thread thread;
 
     public FileWriter(FileSystem fs, String dir, int maxFiles) {
+        this(fs, dir, maxFiles, 0);
+    }
+
+    /** {@code pauseMs} between files sets the load (the benchmark runs several writers at once). */
+    public FileWriter(FileSystem fs, String dir, int maxFiles, long pauseMs) {
         this.fs = fs;
         this.dir = dir;
         this.maxFiles = maxFiles;
+        this.pauseMs = pauseMs;
         this.thread = new Thread(this::loop, "hdfs-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -50,6 +57,18 @@ public final class FileWriter implements AutoCloseable {
             }
             synchronized (this) {
                 completions.add(System.nanoTime());
+            }
+            pause();
+        }
+    }
+
+    private void pause() {
+        if (pauseMs > 0) {
+            try {
+                Thread.sleep(pauseMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop.set(true);
             }
         }
     }

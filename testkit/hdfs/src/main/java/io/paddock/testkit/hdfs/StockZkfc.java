@@ -1,10 +1,13 @@
-package io.paddock.hdfs;
+package io.paddock.testkit.hdfs;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.tools.DFSZKFailoverController;
 
 /** Hadoop's own {@code DFSZKFailoverController}, running in a thread of the test JVM until closed. */
 public final class StockZkfc implements AutoCloseable {
+    // the keys an operator sets (Hadoop's, and the Paddock controller's status address)
+    private static final String NAMENODE_ID = "dfs.ha.namenode.id";
+
     private final Thread thread;
     private volatile Throwable failure;
 
@@ -16,7 +19,7 @@ public final class StockZkfc implements AutoCloseable {
             } catch (Throwable t) {
                 failure = t;
             }
-        }, "stock-zkfc-" + conf.get(ControllerConfig.NAMENODE_ID));
+        }, "stock-zkfc-" + conf.get(NAMENODE_ID));
         thread.setDaemon(true);
         thread.start();
     }
@@ -25,11 +28,11 @@ public final class StockZkfc implements AutoCloseable {
         return DFSZKFailoverController.create(conf).run(new String[] {"-formatZK", "-nonInteractive"});
     }
 
-    boolean running() {
+    public boolean running() {
         return thread.isAlive();
     }
 
-    Throwable failure() {
+    public Throwable failure() {
         return failure;
     }
 

@@ -1,8 +1,8 @@
-package io.paddock.hdfs;
+package io.paddock.testkit.hdfs;
 
 import io.paddock.testkit.Await;
+import io.paddock.testkit.FreePorts;
 import io.paddock.testkit.ProcessEnsemble;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.DFSConfigKeys;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.hdfs.server.namenode.NameNodeResourceChecker;
 import org.apache.hadoop.hdfs.qjournal.MiniQJMHACluster;
 import org.apache.hadoop.hdfs.tools.DFSHAAdmin;
 
@@ -25,17 +27,28 @@ import org.apache.hadoop.hdfs.tools.DFSHAAdmin;
  * {@code dfs.ha.zkfc.port}.
  */
 public final class HaCluster implements AutoCloseable {
-    static final String NS = MiniQJMHACluster.NAMESERVICE;
+    // the keys an operator sets (Hadoop's, and the Paddock controller's status address)
+    private static final String AUTO_FAILOVER = "dfs.ha.automatic-failover.enabled";
+    private static final String FENCING_METHODS = "dfs.ha.fencing.methods";
+    private static final String HEALTH_CHECK_INTERVAL = "ha.health-monitor.check-interval.ms";
+    private static final String HEALTH_RPC_TIMEOUT = "ha.health-monitor.rpc-timeout.ms";
+    private static final String HEALTH_SLEEP_AFTER_DISCONNECT = "ha.health-monitor.sleep-after-disconnect.ms";
+    private static final String NAMENODE_ID = "dfs.ha.namenode.id";
+    private static final String STATUS_ADDRESS = "paddock.hdfs.fc.status.address";
+    private static final String ZK_QUORUM = "ha.zookeeper.quorum";
+    private static final String ZK_SESSION_TIMEOUT = "ha.zookeeper.session-timeout.ms";
+
+    public static final String NS = MiniQJMHACluster.NAMESERVICE;
 
     public final MiniQJMHACluster qjm;
     public final MiniDFSCluster dfs;
-    final Path fenceLog;
+    public final Path fenceLog;
 
     public HaCluster(Path dir, String quorum) throws IOException {
         this(dir, quorum, true, c -> { });
     }
 
-    HaCluster(Path dir, String quorum, boolean fencerSucceeds) throws IOException {
+    public HaCluster(Path dir, String quorum, boolean fencerSucceeds) throws IOException {
         this(dir, quorum, fencerSucceeds, c -> { });
     }
 
@@ -49,28 +62,28 @@ public final class HaCluster implements AutoCloseable {
         this(dir, quorum, fencerSucceeds, 2, tune);
     }
 
-    HaCluster(Path dir, String quorum, boolean fencerSucceeds, int nameNodes,
+    public HaCluster(Path dir, String quorum, boolean fencerSucceeds, int nameNodes,
             java.util.function.Consumer<Configuration> tune) throws IOException {
         this.fenceLog = dir.resolve("fenced.log");
         Files.createDirectories(dir);
         Files.writeString(fenceLog, "");
         Configuration conf = new Configuration();
-        conf.set(ControllerConfig.ZK_QUORUM, quorum);
-        conf.setInt(ControllerConfig.ZK_SESSION_TIMEOUT, 4000);
-        conf.setBoolean(ControllerConfig.AUTO_FAILOVER, true);
+        conf.set(ZK_QUORUM, quorum);
+        conf.setInt(ZK_SESSION_TIMEOUT, 4000);
+        conf.setBoolean(AUTO_FAILOVER, true);
         // the shell fencer records whom it fenced; Hadoop sets $target_namenodeid for it
-        conf.set(ControllerConfig.FENCING_METHODS, "shell(echo $target_namenodeid >> " + fenceLog
+        conf.set(FENCING_METHODS, "shell(echo $target_namenodeid >> " + fenceLog
                 + (fencerSucceeds ? "" : "; exit 1") + ")");
-        conf.setInt(ControllerConfig.HEALTH_CHECK_INTERVAL, 200);
-        conf.setInt(ControllerConfig.HEALTH_RPC_TIMEOUT, 5000);
-        conf.setInt(ControllerConfig.HEALTH_SLEEP_AFTER_DISCONNECT, 200);
+        conf.setInt(HEALTH_CHECK_INTERVAL, 200);
+        conf.setInt(HEALTH_RPC_TIMEOUT, 5000);
+        conf.setInt(HEALTH_SLEEP_AFTER_DISCONNECT, 200);
         conf.setInt("ipc.client.connect.max.retries", 1);
         conf.setInt("ipc.client.connect.retry.interval", 100);
-        conf.set(ControllerConfig.STATUS_ADDRESS, "127.0.0.1:0");
+        conf.set(STATUS_ADDRESS, "127.0.0.1:0");
         conf.set("hadoop.tmp.dir", dir.resolve("tmp").toString());
         // MiniQJMHACluster names its NameNodes nn0, nn1, ...
         for (int i = 0; i < nameNodes; i++) {
-            conf.set("dfs.ha.zkfc.port." + NS + ".nn" + i, Integer.toString(freePort()));
+            conf.set("dfs.ha.zkfc.port." + NS + ".nn" + i, Integer.toString(FreePorts.one()));
         }
         tune.accept(conf);
         MiniQJMHACluster.Builder b = new MiniQJMHACluster.Builder(conf, dir.resolve("hdfs").toFile());
@@ -81,11 +94,6 @@ public final class HaCluster implements AutoCloseable {
         dfs.waitActive();
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     /** The configuration a controller (or stock ZKFC) for NameNode {@code index} reads. */
     public Configuration conf(int index) {
@@ -94,7 +102,7 @@ public final class HaCluster implements AutoCloseable {
 
     /** The NameNode id of index {@code index}. */
     public String id(int index) {
-        return dfs.getConfiguration(index).get(ControllerConfig.NAMENODE_ID);
+        return dfs.getConfiguration(index).get(NAMENODE_ID);
     }
 
     /** Index of the single active NameNode, -1 while there is none; fails on two. */
@@ -109,6 +117,19 @@ public final class HaCluster implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    /**
+     * Makes NameNode {@code index} find its name directories short of space, or back to normal: the
+     * NameNode's own resource checker then fails (or passes) its next {@code monitorHealth}, the
+     * health drop a failing disk causes.
+     */
+    public void diskFull(int index, boolean full) throws IOException {
+        Configuration c = new Configuration(dfs.getConfiguration(index));
+        if (full) {
+            c.setLong(DFSConfigKeys.DFS_NAMENODE_DU_RESERVED_KEY, Long.MAX_VALUE);
+        }
+        dfs.getNameNode(index).getNamesystem().setNNResourceChecker(new NameNodeResourceChecker(c));
     }
 
     public List<String> fenced() throws IOException {
@@ -151,25 +172,19 @@ public final class HaCluster implements AutoCloseable {
     public record HaAdminResult(int code, String output) {
     }
 
-    /** {@code -formatZK -nonInteractive} with the Paddock controller for this nameservice; the exit code. */
-    public int formatZk() throws Exception {
-        return FailoverControllerMain.run(conf(0), new String[] {"-formatZK", "-nonInteractive"},
-                new ByteArrayInputStream(new byte[0]), System.out, System.err);
-    }
-
     /**
      * A two-NameNode nameservice {@code ns1} as a controller for {@code nn1} reads it, on free ports
      * where no NameNode runs: enough for start-up and format checks.
      */
-    static Configuration nameserviceConf(String quorum) throws IOException {
+    public static Configuration nameserviceConf(String quorum) throws IOException {
         Configuration c = new Configuration(false);
         c.set("dfs.nameservices", "ns1");
         c.set("dfs.ha.namenodes.ns1", "nn1,nn2");
-        c.set("dfs.namenode.rpc-address.ns1.nn1", "127.0.0.1:" + freePort());
-        c.set("dfs.namenode.rpc-address.ns1.nn2", "127.0.0.1:" + freePort());
-        c.set(ControllerConfig.NAMENODE_ID, "nn1");
-        c.setBoolean(ControllerConfig.AUTO_FAILOVER, true);
-        c.set(ControllerConfig.ZK_QUORUM, quorum);
+        c.set("dfs.namenode.rpc-address.ns1.nn1", "127.0.0.1:" + FreePorts.one());
+        c.set("dfs.namenode.rpc-address.ns1.nn2", "127.0.0.1:" + FreePorts.one());
+        c.set(NAMENODE_ID, "nn1");
+        c.setBoolean(AUTO_FAILOVER, true);
+        c.set(ZK_QUORUM, quorum);
         return c;
     }
 
