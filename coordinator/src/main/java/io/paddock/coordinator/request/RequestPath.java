@@ -106,13 +106,13 @@ public final class RequestPath implements ClientRequestSink, Replication.Host {
             sessions.armAll(false);
             observer.installed(tree.lastZxid(), tree.digest());
         });
-        // Deadlines fall on tick boundaries (expiry buckets); checking ten times per tick keeps a
-        // session from outliving its bucket by up to another tick, for the cost of a map peek.
+        // Deadlines fall on bucket boundaries; checking once per bucket ends a session within one
+        // bucket of its deadline, for the cost of a map peek.
         timers.add(thread.scheduleRepeating(() -> {
             if (decides()) {
                 sessions.expire();
             }
-        }, Math.max(1, settings.tickTimeMs() / 10)));
+        }, Sessions.expiryGranularityMs(settings.tickTimeMs())));
         timers.add(thread.scheduleRepeating(() -> {
             if (decides()) {
                 cleanContainers();
@@ -122,7 +122,7 @@ public final class RequestPath implements ClientRequestSink, Replication.Host {
             if (replication.learning() && replication.serving()) {
                 learner.relayTouches();
             }
-        }, Math.max(1, settings.tickTimeMs() / 2)));
+        }, Sessions.touchRelayMs(settings.tickTimeMs())));
     }
 
     public void stop() {

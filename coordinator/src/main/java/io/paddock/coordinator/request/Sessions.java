@@ -48,7 +48,7 @@ final class Sessions {
              Replication replication, LeaderWrites leader, LearnerForwarding learner, AppliedWaits appliedWaits,
              ServerStats stats, Defect defect) {
         this.limits = limits;
-        this.tracker = new SessionTracker(limits.tickTimeMs());
+        this.tracker = new SessionTracker(expiryGranularityMs(limits.tickTimeMs()));
         this.ids = ids;
         this.entropy = entropy;
         this.clock = clock;
@@ -242,6 +242,25 @@ final class Sessions {
     }
 
     /** A closeSession is on its way: later requests of the session fail, and expiry leaves it alone. */
+    /**
+     * The width of an expiry bucket, and how often the leader checks them: a tenth of a tick, at
+     * most 50 ms. A session then ends within 50 ms of its deadline. (ZooKeeper rounds deadlines up
+     * to a whole tick, so a session outlives its timeout by up to 2 s with the default tickTime; a
+     * failover controller waiting for the expiry of a dead peer's session waits that long too.)
+     */
+    static long expiryGranularityMs(long tickMs) {
+        return Math.max(1, Math.min(50, tickMs / 10));
+    }
+
+    /**
+     * How often a learner relays its clients' activity to the leader: half a tick, at most 50 ms.
+     * The leader times a session from the relay it receives, so the relay delay adds to every
+     * session's life as seen from the last real activity.
+     */
+    static long touchRelayMs(long tickMs) {
+        return Math.max(1, Math.min(50, tickMs / 2));
+    }
+
     void closing(long sessionId) {
         tracker.setClosing(sessionId);
     }

@@ -9,13 +9,13 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Session liveness. Deadlines are rounded up to the next tick boundary and sessions are kept in one
- * bucket per boundary, so expiring is "take every bucket whose boundary has passed" rather than a
- * scan of all sessions. Time is passed in (milliseconds); nothing here reads a clock.
+ * Session liveness. Deadlines are rounded up to the next bucket boundary (a fixed width, a fraction
+ * of a tick) and sessions are kept in one bucket per boundary, so expiring is "take every bucket
+ * whose boundary has passed" rather than a scan of all sessions. Time is passed in (milliseconds); nothing here reads a clock.
  * Single-threaded: owned by the request pipeline.
  */
 public final class SessionTracker {
-    private final long tickMs;
+    private final long bucketMs;
     private final Map<Long, Entry> sessions = new HashMap<>();
     private final TreeMap<Long, Set<Long>> buckets = new TreeMap<>();
 
@@ -29,16 +29,16 @@ public final class SessionTracker {
         }
     }
 
-    public SessionTracker(long tickMs) {
-        if (tickMs <= 0) {
-            throw new IllegalArgumentException("tickMs must be positive: " + tickMs);
+    public SessionTracker(long bucketMs) {
+        if (bucketMs <= 0) {
+            throw new IllegalArgumentException("bucketMs must be positive: " + bucketMs);
         }
-        this.tickMs = tickMs;
+        this.bucketMs = bucketMs;
     }
 
-    /** The bucket boundary a deadline falls into: the first tick boundary strictly after it. */
+    /** The bucket boundary a deadline falls into: the first boundary strictly after it. */
     long roundUp(long deadlineMs) {
-        return (deadlineMs / tickMs + 1) * tickMs;
+        return (deadlineMs / bucketMs + 1) * bucketMs;
     }
 
     /** Adds a session, or re-times an existing one with a newly negotiated timeout. */

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class SessionTrackerTest {
     @Test
-    void expiresAtTheTickBoundaryAfterTheDeadline() {
+    void expiresAtTheBucketBoundaryAfterTheDeadline() {
         SessionTracker t = new SessionTracker(100);
         t.add(1, 1000, 50);      // deadline 1050 -> bucket 1100
         assertEquals(1100, t.roundUp(1050));
