@@ -9,6 +9,7 @@ import io.paddock.coordinator.zab.Message;
 import io.paddock.coordinator.zab.Outbound;
 import io.paddock.coordinator.zab.Ready;
 import io.paddock.coordinator.zab.Role;
+import io.paddock.coordinator.zab.SnapshotHandle;
 import io.paddock.coordinator.zab.ZabPeer;
 import io.paddock.coordinator.zab.Zxid;
 import java.util.List;
@@ -219,10 +220,35 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
                     host.relayed(from, r);
                     return;
                 }
+                SnapshotHandle pending = peer.pendingSnapshot();
                 peer.step(from, m);
+                // a received snapshot the peer did not take (a stale sync), or one a later sync
+                // replaced before its Ready was taken, is deleted; the one pending is the Ready's
+                if (pending != null && peer.pendingSnapshot() != pending) {
+                    discard(pending);
+                }
+                if (m instanceof Message.Sync s && s.snapshot() != null && peer.pendingSnapshot() != s.snapshot()) {
+                    discard(s.snapshot());
+                }
                 pump();
             });
+        } else if (m instanceof Message.Sync s && s.snapshot() != null) {
+            discard(s.snapshot());
         }
+    }
+
+    private void discard(SnapshotHandle s) {
+        if (s instanceof ReceivedSnapshot r) {
+            committer.discard(r);
+        }
+    }
+
+    /** The driver side of a received snapshot: always the spool's type (see {@link PaddockServer}). */
+    private static ReceivedSnapshot received(SnapshotHandle s) {
+        if (s == null || s instanceof ReceivedSnapshot) {
+            return (ReceivedSnapshot) s;
+        }
+        throw new IllegalStateException("a snapshot to install that was not received by this server: " + s);
     }
 
     @Override
@@ -262,7 +288,7 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
             boolean durable = r.truncateAfter() >= 0 || r.installSnapshot() != null || !r.append().isEmpty()
                     || r.acceptedEpoch() >= 0 || r.currentEpoch() >= 0;
             if (durable) {
-                committer.persist(new GroupCommitter.ZabWrite(r.truncateAfter(), r.installSnapshot(), r.snapshotZxid(),
+                committer.persist(new GroupCommitter.ZabWrite(r.truncateAfter(), received(r.installSnapshot()),
                         r.append(), r.acceptedEpoch(), r.currentEpoch()), () -> thread.execute(() -> {
                             finish(r, appliedEarly);
                             pump();
@@ -298,7 +324,12 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
         sendAll(r.sendAfterPersist());
         if (r.installSnapshot() != null) {
             LOG.info("installing the leader's snapshot at zxid {}", Zxid.hex(r.snapshotZxid()));
-            host.install(r.installSnapshot(), r.snapshotZxid());
+            // the log thread adopted it into the snapshot store; it is read from there node by node
+            try (java.io.DataInputStream body = received(r.installSnapshot()).openBody()) {
+                host.install(body, r.snapshotZxid());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the adopted snapshot " + r.installSnapshot(), e);
+            }
         }
         List<Entry> commit = r.commit();
         for (int i = appliedEarly; i < commit.size(); i++) {

@@ -64,12 +64,12 @@ final class ServerSimulation {
     /** Probability per fault step (every 50 ms of the faulty phase) of each fault. */
     record FaultMix(double crash, double cut, double blackhole, double slowHost, double slowDisk, double stallDisk,
                     double failSync, double diskFull, double pause, double clientMove, double clientClose,
-                    double crashInSync) {
+                    double crashInSync, double cutInStream) {
         static FaultMix swarm(java.util.SplittableRandom r) {
             // each fault is off in about a third of the seeds, so rare combinations get room
             return new FaultMix(pick(r, 0.02), pick(r, 0.02), pick(r, 0.015), pick(r, 0.01), pick(r, 0.01),
                     pick(r, 0.012), pick(r, 0.004), pick(r, 0.003), pick(r, 0.01), pick(r, 0.03), pick(r, 0.004),
-                    pick(r, 0.004));
+                    pick(r, 0.004), pick(r, 0.3));
         }
 
         private static double pick(java.util.SplittableRandom r, double max) {
@@ -483,6 +483,7 @@ final class ServerSimulation {
             if (!faulty && t > 1_000 * MS) {
                 faulty = true;
                 hosts.values().forEach(h -> h.disk.faults.crashInSync = scenario.faults().crashInSync());
+                network.cutInStream = scenario.faults().cutInStream();
             }
             loop.runUntil(t, afterEach);
             checkServing();
@@ -508,13 +509,20 @@ final class ServerSimulation {
         if (linear.verdict() == CheckResult.Verdict.NOT_LINEARIZABLE) {
             violation("client history is not linearizable: " + linear);
         }
-        return new Result(loop.steps(), history.size(), crashes, restarts, linear.verdict());
+        return new Result(loop.steps(), history.size(), crashes, restarts, network.syncStreams,
+                network.snapshotStreams, network.syncStreamsBroken, linear.verdict());
     }
 
-    record Result(long steps, int operations, int crashes, int restarts, CheckResult.Verdict linearizable) {}
+    /**
+     * @param syncStreams syncs streamed between servers, {@code snapshotStreams} of them with a snapshot;
+     *     {@code syncStreamsBroken} of all were cut mid-stream
+     */
+    record Result(long steps, int operations, int crashes, int restarts, long syncStreams, long snapshotStreams,
+                  long syncStreamsBroken, CheckResult.Verdict linearizable) {}
 
     private void heal() {
         record("heal everything");
+        network.cutInStream = 0;
         network.healAll();
         for (SimHost h : hosts.values()) {
             h.disk.faults.crashInSync = 0;

@@ -27,14 +27,21 @@ class ServerSimulationTest {
         long last = only != null ? only : FIRST_SEED + seeds - 1;
         long steps = 0;
         long ops = 0;
+        long streams = 0;
+        long snapshots = 0;
+        long broken = 0;
         long start = System.nanoTime();
         for (long seed = first; seed <= last; seed++) {
             ServerSimulation.Result r = run(seed, Defect.NONE, ZabConfig.Defect.NONE);
             steps += r.steps();
             ops += r.operations();
+            streams += r.syncStreams();
+            snapshots += r.snapshotStreams();
+            broken += r.syncStreamsBroken();
         }
-        System.out.printf("whole-server simulation: seeds %d..%d, %d events, %d client operations, %.1f s%n", first, last,
-                steps, ops, (System.nanoTime() - start) / 1e9);
+        System.out.printf("whole-server simulation: seeds %d..%d, %d events, %d client operations, %d sync streams"
+                + " (%d with a snapshot, %d cut mid-stream), %.1f s%n", first, last, steps, ops, streams, snapshots,
+                broken, (System.nanoTime() - start) / 1e9);
         assertTrue(ops > 0);
     }
 
