@@ -414,15 +414,4 @@ public final class DataTree {
         quotas.rebuild(nodes);
         lastZxid = zxid;
     }
-
-    /** The whole tree serialized now, on the apply thread (what a leader sends in a SNAP sync). */
-    public byte[] snapshotBytes() {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writeSnapshot(out);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
 }

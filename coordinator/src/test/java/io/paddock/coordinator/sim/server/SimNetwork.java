@@ -432,7 +432,13 @@ final class SimNetwork {
                 return new PeerLinks() {
                     @Override
                     public boolean send(long to, Message message) {
-                        return peerListeners.get(id) == listener && sendPeer(id, to, message);
+                        if (peerListeners.get(id) == listener) {
+                            return sendPeer(id, to, message);
+                        }
+                        if (message instanceof Message.Sync sync && sync.snapshot() instanceof OutgoingSnapshot o) {
+                            o.release();
+                        }
+                        return false;
                     }
 
                     @Override
