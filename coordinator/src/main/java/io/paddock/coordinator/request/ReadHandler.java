@@ -1,5 +1,6 @@
 package io.paddock.coordinator.request;
 
+import io.paddock.coordinator.env.Defect;
 import io.paddock.coordinator.wire.ClientRequest;
 import org.apache.jute.Record;
 import org.apache.zookeeper.proto.ReplyHeader;
@@ -72,14 +73,19 @@ final class ReadHandler implements Connections.Reader {
     private final AccessControl access;
     private final Connections connections;
     private final java.util.concurrent.Executor watchRegistration;
+    private final boolean restorePersistentWatches;
 
+    /** {@code thread} is the request thread; {@code defect} is {@link Defect#NONE} outside simulator tests. */
     ReadHandler(DataTree tree, WatchRegistry watches, AccessControl access, Connections connections,
-                java.util.concurrent.Executor watchRegistration) {
+                java.util.concurrent.Executor thread, Defect defect) {
         this.tree = tree;
         this.watches = watches;
         this.access = access;
         this.connections = connections;
-        this.watchRegistration = watchRegistration;
+        // The planted WATCH_AFTER_READ defect registers read watches in a later task, so a change
+        // applied in between is missed; correct code registers them with the read.
+        this.watchRegistration = defect == Defect.WATCH_AFTER_READ ? thread : Runnable::run;
+        this.restorePersistentWatches = defect != Defect.PERSISTENT_WATCHES_NOT_RESTORED;
     }
 
     /** Leaves a read's watch: at once, atomically with the read (except for a planted defect). */
@@ -313,7 +319,7 @@ final class ReadHandler implements Connections.Reader {
                 watches.add(conn, path, WatchKind.CHILD);
             }
         }
-        for (String path : persistent) {
+        for (String path : restorePersistentWatches ? persistent : List.<String>of()) {
             watches.add(conn, path, WatchKind.PERSISTENT);
         }
         for (String path : recursive) {

@@ -88,10 +88,7 @@ public final class RequestPath implements ClientRequestSink, Replication.Host {
         this.observer = observer;
         Preparer preparer = new Preparer(tree, settings.extendedTypesEnabled());
         this.connections = new Connections(watches, stats, clock, settings.globalOutstandingLimit());
-        // The planted WATCH_AFTER_READ defect registers read watches in a later task, so a change
-        // applied in between is missed; correct code registers them with the read.
-        this.reads = new ReadHandler(tree, watches, access, connections,
-                defect == Defect.WATCH_AFTER_READ ? thread : Runnable::run);
+        this.reads = new ReadHandler(tree, watches, access, connections, thread, defect);
         connections.answerReadsWith(reads);
         this.leader = new LeaderWrites(preparer, access, replication, clock);
         this.learner = new LearnerForwarding(replication);
@@ -325,6 +322,11 @@ public final class RequestPath implements ClientRequestSink, Replication.Host {
      */
     public TreeSnapshotView openImage() {
         return tree.image();
+    }
+
+    /** Views of the tree opened and not yet released (any thread; diagnostics and tests). */
+    public int openImages() {
+        return tree.openViews();
     }
 
     @Override

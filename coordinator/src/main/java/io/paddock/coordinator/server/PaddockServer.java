@@ -264,6 +264,18 @@ public final class PaddockServer implements AutoCloseable {
         return snapshots.lastSnapshotZxid();
     }
 
+    /**
+     * Views of the tree held open for learners' snapshot syncs (not the periodic snapshot's): each
+     * remembers every change until its stream ends, so one that is never released is a leak. Exact
+     * when nothing runs concurrently (the simulator); otherwise a diagnostic.
+     */
+    public int syncViewsOpen() {
+        if (requests == null || snapshots == null) {
+            return 0;
+        }
+        return requests.openImages() - (snapshots.inProgress() ? 1 : 0);
+    }
+
     /** The bound quorum (peer) address, or null when standalone. */
     public InetSocketAddress quorumAddress() {
         return links == null ? null : links.localAddress();

@@ -2,6 +2,7 @@ package io.paddock.coordinator.server;
 
 import io.paddock.coordinator.admin.ServerView;
 import io.paddock.coordinator.env.SerialExecutor;
+import io.paddock.coordinator.net.OutgoingSnapshot;
 import io.paddock.coordinator.net.PeerLinks;
 import io.paddock.coordinator.request.Replication;
 import io.paddock.coordinator.zab.Entry;
@@ -321,7 +322,12 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
         if (stopped) {
             return;
         }
-        sendAll(r.sendAfterPersist());
+        if (r.attempt() == peer.attempt()) {
+            sendAll(r.sendAfterPersist());
+        } else if (!r.sendAfterPersist().isEmpty()) {
+            LOG.debug("dropping {} acknowledgements of an abandoned attempt", r.sendAfterPersist().size());
+            releaseSnapshots(r.sendAfterPersist());
+        }
         if (r.installSnapshot() != null) {
             LOG.info("installing the leader's snapshot at zxid {}", Zxid.hex(r.snapshotZxid()));
             // the log thread adopted it into the snapshot store; it is read from there node by node
@@ -337,6 +343,18 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
         }
         peer.advance();
         readyInFlight = false;
+    }
+
+    /**
+     * A leader's sync that will not be sent still holds a view of the tree, which remembers every
+     * change until released: release it (the links do so for everything they are given).
+     */
+    private static void releaseSnapshots(List<Outbound> dropped) {
+        for (Outbound o : dropped) {
+            if (o.message() instanceof Message.Sync s && s.snapshot() instanceof OutgoingSnapshot view) {
+                view.release();
+            }
+        }
     }
 
     private void sendAll(List<Outbound> out) {

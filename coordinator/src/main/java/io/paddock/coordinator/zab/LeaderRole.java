@@ -125,6 +125,11 @@ final class LeaderRole {
         } else if (l == null) {
             return;
         } else if (m instanceof Message.AckEpoch ae) {
+            if (l.ackedEpoch || l.uncountedAck) {
+                // one ACKEPOCH per FOLLOWERINFO: a second would sync the learner again from a stale
+                // position, although it may have committed past it since
+                return;
+            }
             l.historyZxid = ae.lastZxid();
             if (ae.currentEpoch() == Message.AckEpoch.UNCOUNTED) {
                 // synchronized like any learner, but not part of the discovery quorum

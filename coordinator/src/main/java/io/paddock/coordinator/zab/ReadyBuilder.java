@@ -48,9 +48,9 @@ final class ReadyBuilder {
         commit.clear();
     }
 
-    Ready take() {
+    Ready take(long attempt) {
         Ready r = new Ready(sendNow, truncateAfter, installSnapshot, append, persistAccepted, persistCurrent,
-                sendAfterPersist, commit);
+                sendAfterPersist, commit, attempt);
         sendNow = new ArrayList<>();
         sendAfterPersist = new ArrayList<>();
         truncateAfter = -1;

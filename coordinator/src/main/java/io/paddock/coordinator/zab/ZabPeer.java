@@ -41,6 +41,8 @@ public final class ZabPeer {
 
     long committed;
     private long applied;
+    /** Bumped on every role change; see {@link Ready#attempt()}. */
+    private long attempt;
     long durableZxid;
     long tick;
     private Role role = Role.LOOKING;
@@ -328,7 +330,7 @@ public final class ZabPeer {
         readyTakenTick = tick;
         outstandingLastZxid = lastZxid();
         outstandingCurrentEpoch = out.persistCurrent;
-        return out.take();
+        return out.take(attempt);
     }
 
     /** Everything in the last Ready is durable and applied. */
@@ -390,7 +392,22 @@ public final class ZabPeer {
 
     // ================================================================== election
 
+    /**
+     * A new role attempt (looking, following a leader, leading): acknowledgements still waiting for
+     * persistence belong to the one abandoned and must never be sent (see {@link Ready#attempt()}).
+     */
+    private void newAttempt() {
+        attempt++;
+        out.sendAfterPersist.clear();
+    }
+
+    /** Changes whenever the peer looks again, follows or leads; see {@link Ready#attempt()}. */
+    public long attempt() {
+        return attempt;
+    }
+
     private void startElection() {
+        newAttempt();
         role = Role.LOOKING;
         leaderId = -1;
         leaderEpoch = -1;
@@ -422,6 +439,7 @@ public final class ZabPeer {
     // ================================================================== following
 
     void follow(long leader) {
+        newAttempt();
         role = config.observers().contains(myId) ? Role.OBSERVING : Role.FOLLOWING;
         leaderId = leader;
         leaderEpoch = -1;
@@ -524,6 +542,7 @@ public final class ZabPeer {
     // ================================================================== leading (LeaderRole)
 
     void lead() {
+        newAttempt();
         role = Role.LEADING;
         leader = new LeaderRole(this);
     }

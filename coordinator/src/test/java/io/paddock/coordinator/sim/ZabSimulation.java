@@ -358,8 +358,10 @@ public final class ZabSimulation {
         if (r.currentEpoch() >= 0) {
             d.currentEpoch = r.currentEpoch();
         }
-        for (Outbound o : r.sendAfterPersist()) {
-            send(n.id, o);
+        if (r.attempt() == n.peer.attempt()) {
+            for (Outbound o : r.sendAfterPersist()) {
+                send(n.id, o);
+            }
         }
         for (Entry e : r.commit()) {
             apply(n, e);

@@ -64,12 +64,12 @@ final class ServerSimulation {
     /** Probability per fault step (every 50 ms of the faulty phase) of each fault. */
     record FaultMix(double crash, double cut, double blackhole, double slowHost, double slowDisk, double stallDisk,
                     double failSync, double diskFull, double pause, double clientMove, double clientClose,
-                    double crashInSync, double cutInStream) {
+                    double crashInSync, double clientStall, double cutInStream) {
         static FaultMix swarm(java.util.SplittableRandom r) {
             // each fault is off in about a third of the seeds, so rare combinations get room
             return new FaultMix(pick(r, 0.02), pick(r, 0.02), pick(r, 0.015), pick(r, 0.01), pick(r, 0.01),
                     pick(r, 0.012), pick(r, 0.004), pick(r, 0.003), pick(r, 0.01), pick(r, 0.03), pick(r, 0.004),
-                    pick(r, 0.004), pick(r, 0.3));
+                    pick(r, 0.004), pick(r, 0.01), pick(r, 0.3));
         }
 
         private static double pick(java.util.SplittableRandom r, double max) {
@@ -87,6 +87,7 @@ final class ServerSimulation {
     private final List<Long> ids = new ArrayList<>();
     private final List<SimClient> clients = new ArrayList<>();
     final History history = new History();
+    private final SimNodeChecks nodeChecks = new SimNodeChecks();
     /** zxid -> digest after it, as first applied anywhere. */
     private final Map<Long, Long> digests = new HashMap<>();
     /** Per server: last applied zxid and digest. */
@@ -125,7 +126,7 @@ final class ServerSimulation {
         ServerConfigBuilder b = ServerConfig.builder().tickTimeMs(TICK_MS).dataDir(Path.of("/sim/s" + id + "/data"))
                 .initLimitTicks(INIT_LIMIT_TICKS).syncLimitTicks(SYNC_LIMIT_TICKS).snapCount(40)
                 .preAllocSizeBytes(4096).logSegmentBytes(16 * 1024).minSessionTimeoutMs(2 * TICK_MS)
-                .maxSessionTimeoutMs(20 * TICK_MS).clusterId("sim").containerCheckIntervalMs(500);
+                .maxSessionTimeoutMs(20 * TICK_MS).clusterId("sim").containerCheckIntervalMs(500).extendedTypesEnabled(true);
         for (long other : ids) {
             b.server(other, "127.0.0.1:" + (12_000 + other) + ":" + (13_000 + other)
                     + (other > scenario.voters() ? ":observer" : ":participant") + ";127.0.0.1:" + (20_000 + other));
@@ -213,6 +214,9 @@ final class ServerSimulation {
 
     private void onApplied(long id, long zxid, TxnEntry entry, long digest) {
         Long known = digests.putIfAbsent(zxid, digest);
+        if (known == null) {
+            nodeChecks.applied(zxid, entry.txn());
+        }
         if (known != null && known != digest) {
             violation("s" + id + " reached digest " + Long.toHexString(digest) + " at zxid 0x" + Long.toHexString(zxid)
                     + " where another server reached " + Long.toHexString(known));
@@ -259,6 +263,17 @@ final class ServerSimulation {
                     + closed / MS + " ms");
         }
         record("client " + client.id + " connected to s" + server + " with session 0x" + Long.toHexString(sessionId));
+    }
+
+    java.util.NavigableMap<Long, Integer> changesOf(String path) {
+        return nodeChecks.changesOf(path);
+    }
+
+    void sequentialCreated(SimClient client, String path, long zxid) {
+        String problem = nodeChecks.sequentialCreated(path, zxid);
+        if (problem != null) {
+            violation("client " + client.id + ": " + problem);
+        }
     }
 
     void sessionExpiredSeen(SimClient client, long sessionId) {
@@ -424,6 +439,13 @@ final class ServerSimulation {
         if (r.nextDouble() < f.clientMove() && !clients.isEmpty()) {
             clients.get(r.nextInt(clients.size())).moveToAnotherServer();
         }
+        if (r.nextDouble() < f.clientStall() && !clients.isEmpty()) {
+            SimClient c = clients.get(r.nextInt(clients.size()));
+            long nanos = 50 * MS + r.nextLong(2_000 * MS);
+            int reads = 5 + r.nextInt(80);
+            record("client " + c.id + " stops reading for " + nanos / MS + " ms and sends " + reads + " reads");
+            c.stallReading(nanos, SimWorkload.randomKey(r), reads);
+        }
         if (r.nextDouble() < f.clientClose() && !clients.isEmpty()) {
             SimClient c = clients.get(r.nextInt(clients.size()));
             if (c.connected()) {
@@ -438,32 +460,6 @@ final class ServerSimulation {
         SimClient c = new SimClient(clients.size() + 1, loop, network, this, ids, 1500 + loop.random.nextInt(1000));
         clients.add(c);
         c.start();
-    }
-
-    private static final String[] KEYS = {"/r0", "/r1", "/r2"};
-
-    private void loadStep(boolean issue) {
-        for (SimClient c : new ArrayList<>(clients)) {
-            if (!issue || !c.connected() || c.outstanding() > 2 || loop.random.nextInt(3) != 0) {
-                continue;
-            }
-            java.util.SplittableRandom r = loop.random;
-            String key = KEYS[r.nextInt(KEYS.length)];
-            io.paddock.coordinator.sim.linear.Value value = io.paddock.coordinator.sim.linear.Value.of(
-                    "v" + c.id + "-" + r.nextInt(1000));
-            int version = r.nextInt(4) - 1;
-            switch (r.nextInt(9)) {
-                case 0 -> c.write(new io.paddock.coordinator.sim.linear.Command.Create(key, value));
-                case 1, 2 -> c.write(new io.paddock.coordinator.sim.linear.Command.SetData(key, value, version));
-                case 3 -> c.write(new io.paddock.coordinator.sim.linear.Command.Delete(key, version));
-                case 4 -> c.write(new io.paddock.coordinator.sim.linear.Command.Multi(List.of(
-                        new io.paddock.coordinator.sim.linear.Command.Check(key, version),
-                        new io.paddock.coordinator.sim.linear.Command.SetData(KEYS[(r.nextInt(KEYS.length))], value, -1))));
-                case 5, 6 -> c.syncRead(key, r.nextBoolean());
-                case 7 -> c.existsWatch(key);
-                default -> c.tryLock(LOCK);
-            }
-        }
     }
 
     // ------------------------------------------------------------------ the run
@@ -487,7 +483,7 @@ final class ServerSimulation {
             }
             loop.runUntil(t, afterEach);
             checkServing();
-            loadStep(true);
+            SimWorkload.step(loop.random, clients);
             if ((t / tickNanos) % 5 == 0) {
                 faultStep();
             }
@@ -501,24 +497,43 @@ final class ServerSimulation {
             }
             loop.runUntil(loop.now() + tickNanos, afterEach);
             checkServing();
-            loadStep(false);
         }
+        // Every learner is in sync: no view of a leader's tree may still be held for a sync stream
+        // (an unreleased view remembers every change forever).
+        servers.forEach((id, s) -> {
+            if (s.syncViewsOpen() != 0) {
+                violation("s" + id + " holds " + s.syncViewsOpen() + " views of its tree for syncs that ended");
+            }
+        });
         // Operations still unanswered when the run ends have an unknown outcome, like lost ones.
         clients.forEach(SimClient::abandonPending);
         CheckResult linear = history.check();
         if (linear.verdict() == CheckResult.Verdict.NOT_LINEARIZABLE) {
             violation("client history is not linearizable: " + linear);
         }
-        return new Result(loop.steps(), history.size(), crashes, restarts, network.syncStreams,
-                network.snapshotStreams, network.syncStreamsBroken, linear.verdict());
+        return new Result(loop.steps(), history.size(), crashes, restarts, linear.verdict(), new Coverage(
+                clients.stream().mapToLong(c -> c.watches().persistentEventsChecked).sum(),
+                clients.stream().mapToLong(c -> c.watches().childEventsFired).sum(),
+                nodeChecks.sequentialCreatesChecked, network.unreadCloses, network.syncStreams,
+                network.snapshotStreams, network.syncStreamsBroken));
     }
 
+    record Result(long steps, int operations, int crashes, int restarts, CheckResult.Verdict linearizable,
+                  Coverage coverage) {}
+
     /**
-     * @param syncStreams syncs streamed between servers, {@code snapshotStreams} of them with a snapshot;
-     *     {@code syncStreamsBroken} of all were cut mid-stream
+     * How much the watch, sequence, slow-client and sync checks had to work on in a run: syncs streamed
+     * between servers, {@code snapshotStreams} of them with a snapshot, {@code streamsCut} of all cut
+     * mid-stream.
      */
-    record Result(long steps, int operations, int crashes, int restarts, long syncStreams, long snapshotStreams,
-                  long syncStreamsBroken, CheckResult.Verdict linearizable) {}
+    record Coverage(long persistentEvents, long childEvents, long sequentialCreates, long unreadCloses,
+                    long syncStreams, long snapshotStreams, long streamsCut) {
+        Coverage plus(Coverage o) {
+            return new Coverage(persistentEvents + o.persistentEvents, childEvents + o.childEvents,
+                    sequentialCreates + o.sequentialCreates, unreadCloses + o.unreadCloses,
+                    syncStreams + o.syncStreams, snapshotStreams + o.snapshotStreams, streamsCut + o.streamsCut);
+        }
+    }
 
     private void heal() {
         record("heal everything");

@@ -27,22 +27,24 @@ class ServerSimulationTest {
         long last = only != null ? only : FIRST_SEED + seeds - 1;
         long steps = 0;
         long ops = 0;
-        long streams = 0;
-        long snapshots = 0;
-        long broken = 0;
+        ServerSimulation.Coverage coverage = new ServerSimulation.Coverage(0, 0, 0, 0, 0, 0, 0);
         long start = System.nanoTime();
         for (long seed = first; seed <= last; seed++) {
             ServerSimulation.Result r = run(seed, Defect.NONE, ZabConfig.Defect.NONE);
             steps += r.steps();
             ops += r.operations();
-            streams += r.syncStreams();
-            snapshots += r.snapshotStreams();
-            broken += r.syncStreamsBroken();
+            coverage = coverage.plus(r.coverage());
         }
-        System.out.printf("whole-server simulation: seeds %d..%d, %d events, %d client operations, %d sync streams"
-                + " (%d with a snapshot, %d cut mid-stream), %.1f s%n", first, last, steps, ops, streams, snapshots,
-                broken, (System.nanoTime() - start) / 1e9);
+        System.out.printf("whole-server simulation: seeds %d..%d, %d events, %d client operations, %.1f s%n", first, last,
+                steps, ops, (System.nanoTime() - start) / 1e9);
+        System.out.println("checked: " + coverage);
         assertTrue(ops > 0);
+        if (only == null) {
+            // every check had material to work on (a check that never runs cannot fail)
+            assertTrue(coverage.persistentEvents() > 0 && coverage.childEvents() > 0
+                    && coverage.sequentialCreates() > 0 && coverage.unreadCloses() > 0
+                    && coverage.snapshotStreams() > 0 && coverage.streamsCut() > 0, coverage.toString());
+        }
     }
 
     /** A seed is a bug report only if it replays exactly: the same events, operations and outcome. */

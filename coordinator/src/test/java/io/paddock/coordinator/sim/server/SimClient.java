@@ -5,7 +5,6 @@ import io.paddock.coordinator.sim.linear.Result;
 import io.paddock.coordinator.sim.linear.Value;
 import io.paddock.coordinator.wire.ClientRequest;
 import io.paddock.coordinator.wire.ErrorCode;
-import io.paddock.coordinator.wire.EventType;
 import io.paddock.coordinator.wire.MultiCodec;
 import io.paddock.coordinator.wire.MultiOp;
 import io.paddock.coordinator.wire.OpCode;
@@ -16,13 +15,18 @@ import java.util.List;
 import java.util.Map;
 import org.apache.jute.Record;
 import org.apache.zookeeper.data.Stat;
+import org.apache.zookeeper.proto.AddWatchRequest;
 import org.apache.zookeeper.proto.CheckVersionRequest;
 import org.apache.zookeeper.proto.ConnectRequest;
 import org.apache.zookeeper.proto.ConnectResponse;
+import org.apache.zookeeper.proto.Create2Response;
 import org.apache.zookeeper.proto.CreateRequest;
+import org.apache.zookeeper.proto.CreateTTLRequest;
 import org.apache.zookeeper.proto.DeleteRequest;
 import org.apache.zookeeper.proto.ExistsRequest;
 import org.apache.zookeeper.proto.ExistsResponse;
+import org.apache.zookeeper.proto.GetChildren2Request;
+import org.apache.zookeeper.proto.GetChildren2Response;
 import org.apache.zookeeper.proto.GetDataRequest;
 import org.apache.zookeeper.proto.GetDataResponse;
 import org.apache.zookeeper.proto.ReplyHeader;
@@ -41,6 +45,10 @@ import org.apache.zookeeper.proto.SetWatches;
 final class SimClient {
     private static final int PING_XID = -2;
     private static final int SET_WATCHES_XID = -8;
+    private static final int CREATE_PERSISTENT_SEQUENTIAL = 2;
+    private static final int CREATE_EPHEMERAL_SEQUENTIAL = 3;
+    private static final int CREATE_CONTAINER = 4;
+    private static final int CREATE_PERSISTENT_SEQUENTIAL_WITH_TTL = 6;
 
     /** What a reply means for the history and the checks. */
     private interface ReplyHandler {
@@ -48,9 +56,6 @@ final class SimClient {
     }
 
     private record Pending(int xid, ReplyHandler handler, Runnable onLoss) {}
-
-    /** A one-shot data watch: registered by a read at {@code zxid}, with the node present or absent then. */
-    private record DataWatch(long zxid, boolean present) {}
 
     final long id;
     private final SimLoop loop;
@@ -71,7 +76,7 @@ final class SimClient {
     private long lastEventZxid;
     private int nextXid = 1;
     private final LinkedHashMap<Integer, Pending> pending = new LinkedHashMap<>();
-    private final Map<String, DataWatch> dataWatches = new HashMap<>();
+    private final SimWatches watches = new SimWatches();
     long sessionsStarted;
     long expiries;
     /** The session under which this client created the lock, or 0. */
@@ -84,6 +89,10 @@ final class SimClient {
         this.sim = sim;
         this.servers = servers;
         this.requestedTimeoutMs = timeoutMs;
+    }
+
+    SimWatches watches() {
+        return watches;
     }
 
     long lockSession() {
@@ -222,7 +231,7 @@ final class SimClient {
             sessionId = 0;
             lockSession = 0;
             password = new byte[16];
-            dataWatches.clear();
+            watches.clear();
             drop("session expired");
             return;
         }
@@ -235,12 +244,11 @@ final class SimClient {
         password = r.getPasswd();
         timeoutMs = r.getTimeOut();
         connected = true;
-        if (!dataWatches.isEmpty()) {
-            List<String> present = new ArrayList<>();
-            List<String> absent = new ArrayList<>();
-            dataWatches.forEach((path, w) -> (w.present() ? present : absent).add(path));
-            send(new ClientRequest.Read(SET_WATCHES_XID, OpCode.SET_WATCHES,
-                    new SetWatches(lastZxidSeen, present, absent, List.of())), null);
+        Record setWatches = watches.reRegistration(lastZxidSeen);
+        if (setWatches != null) {
+            int op = setWatches instanceof SetWatches ? OpCode.SET_WATCHES : OpCode.SET_WATCHES2;
+            send(new ClientRequest.Read(SET_WATCHES_XID, op, setWatches), new Pending(SET_WATCHES_XID,
+                    (h, body, multi, at) -> watches.reRegistered(h.getZxid()), null));
         }
     }
 
@@ -257,6 +265,9 @@ final class SimClient {
                         + " answered from the older state 0x" + Long.toHexString(header.getZxid()));
             }
             lastZxidSeen = Math.max(lastZxidSeen, header.getZxid());
+        }
+        if (header.getZxid() > 0) {
+            check(watches.replied(header.getZxid(), sim::changesOf));
         }
         if (header.getXid() == PING_XID && !pending.containsKey(PING_XID)) {
             return;
@@ -293,26 +304,12 @@ final class SimClient {
             }
             lastEventZxid = zxid;
         }
-        boolean dataEvent = type == EventType.NODE_CREATED || type == EventType.NODE_DELETED
-                || type == EventType.NODE_DATA_CHANGED;
-        if (dataEvent && dataWatches.remove(path) == null) {
-            sim.violation("client " + id + " got event " + type + " on " + path + " without a registered watch"
-                    + " (a one-shot watch fired twice?)");
-        }
+        check(watches.event(type, path, zxid, sim.changesOf(path)));
     }
 
-    /** A read result for {@code path}: a registered watch must have fired first if the node changed since. */
-    private void checkWatchFired(String path, Stat stat) {
-        DataWatch w = dataWatches.get(path);
-        if (w == null) {
-            return;
-        }
-        boolean changed = w.present() ? stat == null || stat.getMzxid() > w.zxid() : stat != null;
-        if (changed) {
-            sim.violation("client " + id + " read " + path + (stat == null ? " gone" : " at mzxid 0x"
-                    + Long.toHexString(stat.getMzxid())) + " but its watch registered at 0x" + Long.toHexString(w.zxid())
-                    + " has not fired");
-            dataWatches.remove(path);
+    private void check(String problem) {
+        if (problem != null) {
+            sim.violation("client " + id + ": " + problem);
         }
     }
 
@@ -427,12 +424,12 @@ final class SimClient {
         send(new ClientRequest.Read(readXid, OpCode.GET_DATA, new GetDataRequest(key, watch)), new Pending(readXid,
                 (h, body, multi, sentAt) -> {
                     Stat stat = body instanceof GetDataResponse g ? g.getStat() : null;
-                    checkWatchFired(key, h.getErr() == 0 ? stat : null);
+                    check(watches.dataRead(key, h.getErr() == 0 ? stat : null));
                     if (h.getErr() == 0 && stat != null) {
                         sim.history.completed(id, invokedAt, loop.now(), command,
                                 new Result.Data(Value.of(((GetDataResponse) body).getData()), stat.getVersion()));
                         if (watch) {
-                            dataWatches.put(key, new DataWatch(h.getZxid(), true));
+                            watches.dataRegistered(key, h.getZxid(), true);
                         }
                     } else if (h.getErr() == ErrorCode.NO_NODE) {
                         sim.history.completed(id, invokedAt, loop.now(), command, new Result.Error(Result.Code.NONODE));
@@ -446,9 +443,9 @@ final class SimClient {
         send(new ClientRequest.Read(xid, OpCode.EXISTS, new ExistsRequest(key, true)), new Pending(xid,
                 (h, body, multi, sentAt) -> {
                     Stat stat = h.getErr() == 0 && body instanceof ExistsResponse e ? e.getStat() : null;
-                    checkWatchFired(key, stat);
+                    check(watches.dataRead(key, stat));
                     if (h.getErr() == 0 || h.getErr() == ErrorCode.NO_NODE) {
-                        dataWatches.put(key, new DataWatch(h.getZxid(), stat != null));
+                        watches.dataRegistered(key, h.getZxid(), stat != null);
                     }
                 }, null));
     }
@@ -464,6 +461,90 @@ final class SimClient {
                         sim.lockTaken(this, session, path, h.getZxid());
                     }
                 }, null));
+    }
+
+    /** addWatch PERSISTENT on {@code path}, once per session: then every change must be reported. */
+    void addPersistentWatch(String path) {
+        if (watches.hasPersistent(path)) {
+            return;
+        }
+        int xid = xid();
+        send(new ClientRequest.Read(xid, OpCode.ADD_WATCH, new AddWatchRequest(path, 0)), new Pending(xid,
+                (h, body, multi, sentAt) -> {
+                    if (h.getErr() == 0) {
+                        watches.persistentRegistered(path, h.getZxid());
+                    }
+                }, null));
+    }
+
+    /**
+     * getChildren2, optionally leaving a child watch; checks a registered watch fired before a newer
+     * child list is shown, and keeps the directory short by deleting one child now and then.
+     */
+    void listChildren(String path, boolean watch) {
+        int xid = xid();
+        send(new ClientRequest.Read(xid, OpCode.GET_CHILDREN2, new GetChildren2Request(path, watch)), new Pending(xid,
+                (h, body, multi, sentAt) -> {
+                    if (h.getErr() != 0 || !(body instanceof GetChildren2Response r)) {
+                        return;
+                    }
+                    check(watches.childrenRead(path, r.getStat()));
+                    if (watch) {
+                        watches.childRegistered(path, h.getZxid());
+                    }
+                    if (r.getChildren().size() > 3 && connected()) {
+                        String victim = r.getChildren().get(loop.random.nextInt(r.getChildren().size()));
+                        send(new ClientRequest.Write(xid(), OpCode.DELETE, new DeleteRequest(path + "/" + victim, -1)),
+                                null);
+                    }
+                }, null));
+    }
+
+    /**
+     * A sequential child of {@code parent} (persistent or ephemeral; with a TTL when {@code ttlMs > 0});
+     * the simulation checks sequence numbers grow with zxids.
+     */
+    void createSequential(String parent, boolean ephemeral, long ttlMs) {
+        int xid = xid();
+        String prefix = parent + "/n-";
+        ClientRequest request;
+        if (ttlMs > 0) {
+            request = new ClientRequest.Write(xid, OpCode.CREATE_TTL, new CreateTTLRequest(prefix, new byte[0],
+                    io.paddock.coordinator.tree.DataTree.OPEN_ACL, CREATE_PERSISTENT_SEQUENTIAL_WITH_TTL, ttlMs));
+        } else {
+            request = new ClientRequest.Write(xid, OpCode.CREATE2, new CreateRequest(prefix, new byte[0],
+                    io.paddock.coordinator.tree.DataTree.OPEN_ACL, ephemeral ? CREATE_EPHEMERAL_SEQUENTIAL
+                    : CREATE_PERSISTENT_SEQUENTIAL));
+        }
+        send(request, new Pending(xid, (h, body, multi, sentAt) -> {
+            if (h.getErr() == 0 && body instanceof Create2Response r) {
+                sim.sequentialCreated(this, r.getPath(), h.getZxid());
+            }
+        }, null));
+    }
+
+    /** Creates {@code path} (container or persistent, errors ignored), as applications set up their directories. */
+    void ensureNode(String path, boolean container) {
+        send(new ClientRequest.Write(xid(), container ? OpCode.CREATE_CONTAINER : OpCode.CREATE, new CreateRequest(path,
+                new byte[0], io.paddock.coordinator.tree.DataTree.OPEN_ACL, container ? CREATE_CONTAINER : 0)), null);
+    }
+
+    void deleteNode(String path) {
+        send(new ClientRequest.Write(xid(), OpCode.DELETE, new DeleteRequest(path, -1)), null);
+    }
+
+    /**
+     * The application stops reading its socket for {@code nanos} but its threads keep sending:
+     * {@code reads} getData requests on {@code path} pile replies up at the server.
+     */
+    void stallReading(long nanos, String path, int reads) {
+        if (conn == null || !connected()) {
+            return;
+        }
+        conn.stopReading(nanos);
+        for (int i = 0; i < reads; i++) {
+            send(new ClientRequest.Read(xid(), OpCode.GET_DATA, new GetDataRequest(path, false)), null);
+        }
     }
 
     /** Ends the session; the client then stays away (a finished application). */

@@ -26,6 +26,13 @@ final class SimConnection implements ClientConnection {
     private long lastToServer;
     private long lastToClient;
     private boolean closed;
+    /** Replies the client has not read yet (it stopped reading), oldest first, and their size. */
+    private final java.util.ArrayDeque<Runnable> unread = new java.util.ArrayDeque<>();
+    private long unreadBytes;
+    private long readingResumesAt;
+
+    /** The simulated bound on replies a server holds for a client that does not read. */
+    static final long MAX_UNREAD_BYTES = 4_096;
 
     SimConnection(SimLoop loop, SimNetwork network, SimClient client, long serverId, ClientRequestSink sink,
                   int hash) {
@@ -92,12 +99,67 @@ final class SimConnection implements ClientConnection {
     // ------------------------------------------------------------------ server -> client
 
     private void toClient(Runnable r) {
+        toClient(r, 32);
+    }
+
+    private void toClient(Runnable r, int bytes) {
         if (closed) {
             return;
         }
         long at = Math.max(loop.effectiveNow() + network.latency(serverId, 0), lastToClient + 1);
         lastToClient = at;
-        loop.at(at, r);
+        loop.at(at, () -> arrive(r, bytes));
+    }
+
+    /**
+     * A reply reaches the client's socket: read at once, or left in the buffers while the client
+     * does not read. Past {@link #MAX_UNREAD_BYTES} the server gives up on the connection with a
+     * hard close, as the real transport does past {@code paddock.client.maxPendingReplyBytes}.
+     */
+    private void arrive(Runnable r, int bytes) {
+        if (loop.now() >= readingResumesAt && unread.isEmpty()) {
+            r.run();
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        unread.addLast(r);
+        unreadBytes += bytes;
+        if (unreadBytes > MAX_UNREAD_BYTES) {
+            unread.clear();
+            network.unreadCloses++;
+            close("client not reading: " + unreadBytes + " bytes of replies pending");
+        }
+    }
+
+    /** The client stops reading its socket for {@code nanos} (a stalled application thread). */
+    void stopReading(long nanos) {
+        readingResumesAt = Math.max(readingResumesAt, loop.now() + nanos);
+        loop.at(readingResumesAt, this::resumeReading);
+    }
+
+    private void resumeReading() {
+        if (loop.now() < readingResumesAt) {
+            return;
+        }
+        while (!closed && !unread.isEmpty()) {
+            unread.pollFirst().run();
+        }
+        unreadBytes = 0;
+    }
+
+    private static int sizeOf(Record body) {
+        if (body == null) {
+            return 16;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            body.serialize(org.apache.jute.BinaryOutputArchive.getArchive(bytes), "body");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return 16 + bytes.size();
     }
 
     @Override
@@ -112,18 +174,18 @@ final class SimConnection implements ClientConnection {
     @Override
     public void sendReply(ReplyHeader header, Record body) {
         long sentAt = loop.effectiveNow();
-        toClient(() -> client.reply(this, header, body, null, sentAt));
+        toClient(() -> client.reply(this, header, body, null, sentAt), sizeOf(body));
     }
 
     @Override
     public void sendMultiReply(ReplyHeader header, List<MultiCodec.Result> results) {
         long sentAt = loop.effectiveNow();
-        toClient(() -> client.reply(this, header, null, results, sentAt));
+        toClient(() -> client.reply(this, header, null, results, sentAt), 16 + 64 * results.size());
     }
 
     @Override
     public void deliverEvent(int eventType, String path, long zxid) {
-        toClient(() -> client.event(this, eventType, path, zxid));
+        toClient(() -> client.event(this, eventType, path, zxid), 32 + path.length());
     }
 
     @Override
@@ -131,7 +193,11 @@ final class SimConnection implements ClientConnection {
         if (closed) {
             return;
         }
-        toClient(() -> client.connectionLost(this, reason));
+        // the end of the stream arrives after what was sent before it (replies a non-reading client
+        // never read are lost with the connection)
+        long at = Math.max(loop.effectiveNow() + network.latency(serverId, 0), lastToClient + 1);
+        lastToClient = at;
+        loop.at(at, () -> client.connectionLost(this, reason));
         closed = true;
         network.connectionClosed(serverId);
         loop.after(network.latency(serverId, 0), () -> {

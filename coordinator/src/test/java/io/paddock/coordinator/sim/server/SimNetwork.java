@@ -34,6 +34,9 @@ import java.util.Map;
  * progress, as the real links let them.
  */
 final class SimNetwork {
+    /** Connections a server closed because their client stopped reading (coverage). */
+    long unreadCloses;
+
     /** Base one-way latency and jitter of every link. */
     static final long LATENCY_NANOS = 100_000;
     static final long JITTER_NANOS = 200_000;
