@@ -79,7 +79,8 @@ final class LinkOutbox {
             if (streaming && !(m instanceof Message.Ping)) {
                 queuedBytes += frame.readableBytes();
                 queue.add(frame);
-                if (queuedBytes <= bound) {
+                // what waits here and what waits in the channel, together, within the link's bound
+                if (queuedBytes <= channel.bytesBeforeUnwritable()) {
                     return true;
                 }
             } else {
@@ -141,9 +142,14 @@ final class LinkOutbox {
                 overflow(e.getMessage());
                 return;
             } catch (IOException e) {
-                // the link broke under the stream: it is reported like any break
-                LOG.debug("sync stream to server {} ended: {}", peer, e.toString());
-                close();
+                if (channel.isActive()) {
+                    // the snapshot could not be written: the learner must not wait for the rest
+                    overflow("the sync stream failed: " + e);
+                } else {
+                    // the link broke under the stream: it is reported like any break
+                    LOG.debug("sync stream to server {} ended: {}", peer, e.toString());
+                    close();
+                }
                 return;
             } catch (RuntimeException e) {
                 LOG.error("sync stream to server {} failed; closing the link", peer, e);

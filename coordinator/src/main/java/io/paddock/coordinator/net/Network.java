@@ -47,7 +47,8 @@ public interface Network {
         public static final int DEFAULT_STREAM_CHUNK_BYTES = 256 << 10;
 
         public PeerSettings {
-            if (streamChunkBytes < 1 || streamChunkBytes + 1 > maxFrameBytes) {
+            // a chunk, or a batch of entries up to a chunk, must fit a frame with its headers
+            if (streamChunkBytes < 1 || SyncFrames.maxFrameBody(streamChunkBytes, 0) > maxFrameBytes) {
                 throw new IllegalArgumentException("sync stream chunks of " + streamChunkBytes
                         + " bytes do not fit frames of " + maxFrameBytes);
             }

@@ -71,7 +71,8 @@ public final class PeerCodec {
             out.writeLong(a.currentEpoch());
             out.writeLong(a.lastZxid());
         } else if (m instanceof Message.Sync) {
-            throw new IllegalArgumentException("a sync is streamed in frames of its own (SyncFrames), not encoded whole");
+            throw new IllegalArgumentException("a sync is streamed in frames of its own (SyncFrames), not encoded"
+                    + " whole");
         } else if (m instanceof Message.NewLeader n) {
             out.writeByte(NEW_LEADER);
             out.writeLong(n.epoch());

@@ -37,6 +37,8 @@ final class PeerLinkHandler extends SimpleChannelInboundHandler<byte[]> {
     private volatile Channel channel;
     private volatile LinkOutbox outbox;
     private SyncReceiver receiver;
+    /** A frame after the handshake was refused: the connection is being closed. */
+    private boolean broken;
 
     PeerLinkHandler(PeerTransport transport, long dialled) {
         this.transport = transport;
@@ -81,18 +83,28 @@ final class PeerLinkHandler extends SimpleChannelInboundHandler<byte[]> {
      * takes) and hands on the Sync once it is whole and verified.
      */
     private void received(byte[] frame) throws IOException {
-        if (SyncFrames.isSyncFrame(frame)) {
-            Message.Sync sync = receiver.accept(frame);
-            if (sync != null) {
-                transport.received(claimed, sync);
-            }
+        if (broken) {
+            // the connection is closing on an earlier bad frame: what was read with it is dropped
             return;
         }
-        Message m = PeerCodec.decode(frame);
-        if (receiver.inProgress() && !(m instanceof Message.Ping)) {
-            throw new IOException("a " + m.getClass().getSimpleName() + " in the middle of a sync stream");
+        try {
+            if (SyncFrames.isSyncFrame(frame)) {
+                Message.Sync sync = receiver.accept(frame);
+                if (sync != null) {
+                    transport.received(claimed, sync);
+                }
+                return;
+            }
+            Message m = PeerCodec.decode(frame);
+            if (receiver.inProgress() && !(m instanceof Message.Ping)) {
+                throw new IOException("a " + m.getClass().getSimpleName() + " in the middle of a sync stream");
+            }
+            transport.received(claimed, m);
+        } catch (IOException | RuntimeException e) {
+            broken = true;
+            receiver.abort();
+            throw e;
         }
-        transport.received(claimed, m);
     }
 
     private void hello(ChannelHandlerContext ctx, byte[] frame) {
@@ -191,6 +203,9 @@ final class PeerLinkHandler extends SimpleChannelInboundHandler<byte[]> {
 
     /** Drops what is queued (the memory is the point) and resets the connection rather than draining it. */
     private void closeHard(Channel c, String reason) {
+        if (!c.isOpen()) {
+            return;
+        }
         LOG.warn("closing the link to server {} at {}: {}", claimed, c.remoteAddress(), reason);
         c.config().setOption(ChannelOption.SO_LINGER, 0);
         c.close();

@@ -59,7 +59,8 @@ public final class SyncFrames {
         }
         boolean snap = sync.kind() == Message.Sync.Kind.SNAP;
         if (snap != (sync.snapshot() != null)) {
-            throw new IllegalArgumentException("a " + sync.kind() + " sync " + (snap ? "without" : "with") + " a snapshot");
+            throw new IllegalArgumentException("a " + sync.kind() + " sync " + (snap ? "without" : "with")
+                    + " a snapshot");
         }
         List<Entry> entries = sync.entries();
         sink.frame(body(out -> {
@@ -109,7 +110,10 @@ public final class SyncFrames {
         return snapshotBytes;
     }
 
-    /** The largest frame body {@link #write} produces for chunks of {@code chunkBytes} and entries up to {@code maxEntryBytes}. */
+    /**
+     * The largest frame body {@link #write} produces for chunks of {@code chunkBytes} and entries of up
+     * to {@code maxEntryBytes}.
+     */
     public static int maxFrameBody(int chunkBytes, int maxEntryBytes) {
         return Math.max(chunkBytes, maxEntryBytes + ENTRY_OVERHEAD) + ENTRIES_OVERHEAD + 64;
     }

@@ -87,7 +87,8 @@ public final class IncomingSnapshotFile {
                     SnapshotFormat.VERSION, h.getInt(0), h.getInt(4)));
         }
         if (h.getLong(8) != zxid) {
-            throw new IOException(String.format("received snapshot is at zxid 0x%x, announced at 0x%x", h.getLong(8), zxid));
+            throw new IOException(String.format("received snapshot is at zxid 0x%x, announced at 0x%x", h.getLong(8),
+                    zxid));
         }
     }
 

@@ -179,7 +179,8 @@ final class ShapedNetworks implements AutoCloseable {
 
                     @Override
                     public void write(byte[] b, int off, int len) throws IOException {
-                        if (record.holdAt >= 0 && record.bytes.get() + len > record.holdAt && record.held.getCount() > 0) {
+                        boolean reachesHold = record.holdAt >= 0 && record.bytes.get() + len > record.holdAt;
+                        if (reachesHold && record.held.getCount() > 0) {
                             record.held.countDown();
                             try {
                                 if (!record.letGo.await(120, TimeUnit.SECONDS)) {

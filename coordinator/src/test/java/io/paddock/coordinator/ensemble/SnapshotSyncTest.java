@@ -120,7 +120,8 @@ class SnapshotSyncTest {
     }
 
     private ShapedNetworks.Sent awaitSnapshotTo(long learner, int count) throws InterruptedException {
-        Await.until(WAIT, "snapshot #" + count + " sent to server " + learner, () -> net.sentTo(learner).size() >= count);
+        Await.until(WAIT, "snapshot #" + count + " sent to server " + learner,
+                () -> net.sentTo(learner).size() >= count);
         return net.sentTo(learner).get(count - 1);
     }
 

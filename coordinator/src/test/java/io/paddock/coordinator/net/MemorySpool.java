@@ -15,6 +15,8 @@ final class MemorySpool implements SnapshotSpool {
     final LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
     /** Bytes written to snapshots being received, all told (for progress checks). */
     final AtomicLong bytesWritten = new AtomicLong();
+    /** While set, every write fails with this message (a full disk). */
+    volatile String failWrites;
 
     @Override
     public Incoming begin(long from, long zxid) {
@@ -22,7 +24,10 @@ final class MemorySpool implements SnapshotSpool {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         return new Incoming() {
             @Override
-            public void write(byte[] b, int off, int len) {
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                if (failWrites != null) {
+                    throw new java.io.IOException(failWrites);
+                }
                 bytes.write(b, off, len);
                 bytesWritten.addAndGet(len);
             }

@@ -227,4 +227,26 @@ class SyncStreamTest {
         assertEquals(1, snap.releases);
         assertNull(r2.received.peek(), "neither the sync nor what waited behind it was delivered");
     }
+
+    @Test
+    void aLearnerThatCannotStoreTheSnapshotDropsTheLinkKeepsNothingAndTakesTheNextStream() throws Exception {
+        PeerRecorder r1 = new PeerRecorder();
+        PeerRecorder r2 = new PeerRecorder();
+        PeerTransport[] t = linked(r1, r2);
+        r2.spool.failWrites = "simulated disk full";
+        TestSnapshot refused = new TestSnapshot(ZXID, 1 << 20, -1);
+        assertTrue(t[1].send(2, new Message.Sync(5, Message.Sync.Kind.SNAP, -1, refused, List.of())));
+        r2.expect("down 1");
+        r1.expect("down 2");
+        Await.until(WAIT, "the refused snapshot aborted",
+                () -> r2.spool.events.contains("abort " + Long.toHexString(ZXID)));
+        assertTrue(refused.releasedWithin(30));
+        assertNull(r2.received.peek());
+        r2.spool.failWrites = null;
+        r1.expect("up 2");
+        r2.expect("up 1");
+        TestSnapshot next = new TestSnapshot(ZXID + 1, 1 << 20, -1);
+        assertTrue(t[1].send(2, new Message.Sync(5, Message.Sync.Kind.SNAP, -1, next, List.of())));
+        assertSyncOf(next, List.of(), r2.received.poll(30, TimeUnit.SECONDS));
+    }
 }
