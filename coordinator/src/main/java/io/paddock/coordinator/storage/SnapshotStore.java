@@ -6,6 +6,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,11 +98,10 @@ public final class SnapshotStore {
         out.writeLong(zxid);
         body.writeTo(out);
         out.flush();
-        DataOutputStream trailer = new DataOutputStream(sink);
-        trailer.writeInt(summed.checksum());
-        trailer.writeLong(summed.count());
-        trailer.writeInt(SnapshotFormat.END_MAGIC);
-        trailer.flush();
+        ByteBuffer trailer = ByteBuffer.allocate(SnapshotFormat.TRAILER_BYTES);
+        trailer.putInt(summed.checksum()).putLong(summed.count()).putInt(SnapshotFormat.END_MAGIC);
+        sink.write(trailer.array());
+        sink.flush();
     }
 
     /**
