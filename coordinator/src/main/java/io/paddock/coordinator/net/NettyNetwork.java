@@ -33,7 +33,7 @@ final class NettyNetwork implements Network {
     @Override
     public PeerLinks openPeerLinks(PeerSpec spec, PeerLinks.Listener listener) throws IOException {
         PeerTransport transport = new PeerTransport(spec.self(), spec.secret(), spec.entropy(), spec.settings(),
-                listener);
+                spec.spool(), listener);
         boolean bound = false;
         try {
             transport.bind(spec.bindAddress());

@@ -12,12 +12,10 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Bytes of the Zab messages peers exchange (the frame body; framing and checksums are the
- * transport's). Decoding never trusts a length: every count is bounded by the bytes that remain, and
+ * transport's), except {@link Message.Sync}, which is streamed as several frames ({@link SyncFrames}). Decoding never trusts a length: every count is bounded by the bytes that remain, and
  * anything malformed is an IOException, so a bad peer can only get its own connection closed.
  */
 public final class PeerCodec {
@@ -25,7 +23,7 @@ public final class PeerCodec {
     private static final byte FOLLOWER_INFO = 2;
     private static final byte NEW_EPOCH = 3;
     private static final byte ACK_EPOCH = 4;
-    private static final byte SYNC = 5;
+    // 5 was a whole Sync in one frame (protocol version 2); syncs are streamed now (SyncFrames, 16-19)
     private static final byte NEW_LEADER = 6;
     private static final byte ACK_NEW_LEADER = 7;
     private static final byte UP_TO_DATE = 8;
@@ -72,17 +70,9 @@ public final class PeerCodec {
             out.writeByte(ACK_EPOCH);
             out.writeLong(a.currentEpoch());
             out.writeLong(a.lastZxid());
-        } else if (m instanceof Message.Sync s) {
-            out.writeByte(SYNC);
-            out.writeLong(s.epoch());
-            out.writeByte(s.kind().ordinal());
-            out.writeLong(s.truncateTo());
-            out.writeLong(s.snapshotZxid());
-            TxnCodec.writeBytes(out, s.snapshot());
-            out.writeInt(s.entries().size());
-            for (Entry e : s.entries()) {
-                writeEntry(out, e);
-            }
+        } else if (m instanceof Message.Sync) {
+            throw new IllegalArgumentException("a sync is streamed in frames of its own (SyncFrames), not encoded"
+                    + " whole");
         } else if (m instanceof Message.NewLeader n) {
             out.writeByte(NEW_LEADER);
             out.writeLong(n.epoch());
@@ -149,26 +139,6 @@ public final class PeerCodec {
             case FOLLOWER_INFO -> new Message.FollowerInfo(in.readLong(), in.readBoolean());
             case NEW_EPOCH -> new Message.NewEpoch(in.readLong());
             case ACK_EPOCH -> new Message.AckEpoch(in.readLong(), in.readLong());
-            case SYNC -> {
-                long epoch = in.readLong();
-                int kind = in.readByte();
-                if (kind < 0 || kind >= Message.Sync.Kind.values().length) {
-                    throw new IOException("unknown sync kind " + kind);
-                }
-                long truncateTo = in.readLong();
-                long snapshotZxid = in.readLong();
-                byte[] snapshot = readBytes(in);
-                int n = in.readInt();
-                if (n < 0 || n > in.available() / 12) {
-                    throw new IOException("sync with " + n + " entries in " + in.available() + " bytes");
-                }
-                List<Entry> entries = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    entries.add(readEntry(in));
-                }
-                yield new Message.Sync(epoch, Message.Sync.Kind.values()[kind], truncateTo, snapshotZxid, snapshot,
-                        List.copyOf(entries));
-            }
             case NEW_LEADER -> new Message.NewLeader(in.readLong());
             case ACK_NEW_LEADER -> new Message.AckNewLeader(in.readLong());
             case UP_TO_DATE -> new Message.UpToDate(in.readLong(), in.readLong());

@@ -21,8 +21,11 @@ import java.util.Set;
  * stranger connecting to a member never obtains a proof at all.
  */
 public record PeerHandshake(int protocolVersion, long serverId, String clusterId, String membersFingerprint) {
-    /** 2: hellos carry a nonce (empty without a cluster secret); proof frames. */
-    public static final int PROTOCOL_VERSION = 2;
+    /**
+     * 2: hellos carry a nonce (empty without a cluster secret); proof frames. 3: a synchronization is
+     * a stream of bounded frames ({@link SyncFrames}) instead of one frame holding the whole snapshot.
+     */
+    public static final int PROTOCOL_VERSION = 3;
     private static final int MAGIC = 0x5044_4b50; // "PDKP"
     private static final int PROOF_MAGIC = 0x5044_4b41; // "PDKA"
     private static final int MAX_STRING = 64 * 1024;

@@ -1,24 +1,25 @@
 package io.paddock.coordinator.net;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.paddock.coordinator.zab.Message;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One peer connection: the handshake ({@link PeerHandshake}: hello, then with a cluster secret the
  * proofs), then messages to {@link PeerTransport}. Until the handshake completes, frames are
- * handshake-sized and anything wrong or late refuses the connection. Afterwards, sends that pile
- * up beyond the link's bound close it at once: the peer is not reading. Handshake state is touched
- * on the connection's event loop only; {@link #send} runs on any thread.
+ * handshake-sized and anything wrong or late refuses the connection. Afterwards, sends go through
+ * the link's {@link LinkOutbox} (sends that pile up beyond the link's bound close it at once: the
+ * peer is not reading), and sync streams arriving are reassembled by a {@link SyncReceiver}. Handshake
+ * and receiving state are touched on the connection's event loop only; {@link #send} runs on any
+ * thread.
  */
 final class PeerLinkHandler extends SimpleChannelInboundHandler<byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
@@ -34,7 +35,10 @@ final class PeerLinkHandler extends SimpleChannelInboundHandler<byte[]> {
     private long claimed = -1;
     private ScheduledFuture<?> deadline;
     private volatile Channel channel;
-    private final AtomicBoolean overflowed = new AtomicBoolean();
+    private volatile LinkOutbox outbox;
+    private SyncReceiver receiver;
+    /** A frame after the handshake was refused: the connection is being closed. */
+    private boolean broken;
 
     PeerLinkHandler(PeerTransport transport, long dialled) {
         this.transport = transport;
@@ -47,7 +51,8 @@ final class PeerLinkHandler extends SimpleChannelInboundHandler<byte[]> {
 
     boolean isActive() {
         Channel c = channel;
-        return c != null && c.isActive() && !overflowed.get();
+        LinkOutbox o = outbox;
+        return c != null && c.isActive() && o != null && !o.isClosed();
     }
 
     @Override
@@ -65,10 +70,40 @@ final class PeerLinkHandler extends SimpleChannelInboundHandler<byte[]> {
         switch (state) {
             case HELLO -> hello(ctx, frame);
             case PROOF -> proof(ctx, frame);
-            case OPEN -> transport.received(claimed, PeerCodec.decode(frame));
+            case OPEN -> received(frame);
             case CLOSED -> {
                 // refused: frames decoded in the same read are dropped, never taken as a handshake
             }
+        }
+    }
+
+    /**
+     * A sync stream's frames go to the receiver, which spools the snapshot to disk as it comes (plain
+     * writes into the page cache, no fsync: TCP flow control slows the leader to what this disk
+     * takes) and hands on the Sync once it is whole and verified.
+     */
+    private void received(byte[] frame) throws IOException {
+        if (broken) {
+            // the connection is closing on an earlier bad frame: what was read with it is dropped
+            return;
+        }
+        try {
+            if (SyncFrames.isSyncFrame(frame)) {
+                Message.Sync sync = receiver.accept(frame);
+                if (sync != null) {
+                    transport.received(claimed, sync);
+                }
+                return;
+            }
+            Message m = PeerCodec.decode(frame);
+            if (receiver.inProgress() && !(m instanceof Message.Ping)) {
+                throw new IOException("a " + m.getClass().getSimpleName() + " in the middle of a sync stream");
+            }
+            transport.received(claimed, m);
+        } catch (IOException | RuntimeException e) {
+            broken = true;
+            receiver.abort();
+            throw e;
         }
     }
 
@@ -133,6 +168,10 @@ final class PeerLinkHandler extends SimpleChannelInboundHandler<byte[]> {
         state = State.OPEN;
         deadline.cancel(false);
         ctx.pipeline().get(PeerFrames.Decoder.class).open(transport.settings().maxFrameBytes());
+        Channel c = ctx.channel();
+        receiver = new SyncReceiver(transport.spool(), claimed);
+        outbox = new LinkOutbox(c, claimed, transport.streams(), transport.settings(), transport.sendBound(),
+                reason -> c.eventLoop().execute(() -> closeHard(c, reason)));
         transport.opened(claimed, this);
     }
 
@@ -150,29 +189,24 @@ final class PeerLinkHandler extends SimpleChannelInboundHandler<byte[]> {
     }
 
     /**
-     * Queues {@code frame}; false when the link is gone. A send that takes the link past its bound
-     * (Netty counts queued bytes as they are submitted, from any thread) closes it hard instead.
+     * Sends {@code m} after everything sent before; false when the link is gone. A send that takes the
+     * link past its bound closes it hard instead ({@link LinkOutbox}).
      */
-    boolean send(ByteBuf frame) {
-        Channel c = channel;
-        if (!isActive()) {
-            frame.release();
+    boolean send(Message m) {
+        LinkOutbox o = outbox;
+        if (o == null || !isActive()) {
+            LinkOutbox.release(m);
             return false;
         }
-        c.writeAndFlush(frame, c.voidPromise());
-        if (c.isWritable()) {
-            return true;
-        }
-        if (overflowed.compareAndSet(false, true)) {
-            c.eventLoop().execute(() -> closeHard(c));
-        }
-        return false;
+        return o.send(m);
     }
 
     /** Drops what is queued (the memory is the point) and resets the connection rather than draining it. */
-    private void closeHard(Channel c) {
-        LOG.warn("closing the link to server {} at {}: more than {} bytes waited to be sent to it (it is not reading)",
-                claimed, c.remoteAddress(), c.config().getWriteBufferHighWaterMark());
+    private void closeHard(Channel c, String reason) {
+        if (!c.isOpen()) {
+            return;
+        }
+        LOG.warn("closing the link to server {} at {}: {}", claimed, c.remoteAddress(), reason);
         c.config().setOption(ChannelOption.SO_LINGER, 0);
         c.close();
     }
@@ -181,6 +215,14 @@ final class PeerLinkHandler extends SimpleChannelInboundHandler<byte[]> {
     public void channelInactive(ChannelHandlerContext ctx) {
         State was = state;
         state = State.CLOSED;
+        LinkOutbox o = outbox;
+        if (o != null) {
+            o.close();
+        }
+        if (receiver != null) {
+            // a half-received snapshot is deleted, never handed on
+            receiver.abort();
+        }
         if (deadline != null) {
             deadline.cancel(false);
         }

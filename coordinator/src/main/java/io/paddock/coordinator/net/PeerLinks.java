@@ -18,7 +18,9 @@ public interface PeerLinks extends AutoCloseable {
 
     /**
      * Sends if connected, in order with earlier sends to {@code to}; false when there is no link
-     * (the message is dropped: Zab re-sends what matters after a reconnect).
+     * (the message is dropped: Zab re-sends what matters after a reconnect). A SNAP sync's
+     * {@link OutgoingSnapshot} is owned by the links from this call on, sent or not: they release it.
+     * A learner receives a Sync whose snapshot was spooled ({@link SnapshotSpool}) and owns that.
      */
     boolean send(long to, Message message);
 

@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -29,9 +32,12 @@ import org.slf4j.LoggerFactory;
  * Connections between ensemble members: one TCP connection per pair (the member with the larger id
  * dials, the smaller accepts, so there are never two), a handshake that refuses strangers (and,
  * with a cluster secret, anyone who cannot prove it: {@link PeerLinkHandler}), then checksummed
- * length-prefixed frames of {@link PeerCodec} messages, delivered in order. What waits to be sent
- * on a link is bounded: one largest frame plus {@link Network.PeerSettings#sendBacklogBytes()}; a
- * peer that lets more pile up is disconnected. A broken connection is reported once through
+ * length-prefixed frames of {@link PeerCodec} messages, delivered in order. A synchronization is
+ * streamed in bounded frames on a stream thread of this transport ({@link LinkOutbox}) and received
+ * into the member's {@link SnapshotSpool} ({@link SyncReceiver}), so no snapshot is ever one frame
+ * or held whole in memory. What waits to be sent on a link is bounded: one largest frame plus
+ * {@link Network.PeerSettings#sendBacklogBytes()}; a peer that lets more pile up, or stops reading
+ * a sync stream, is disconnected. A broken connection is reported once through
  * {@link Listener#disconnected} and redialled while running. Knows nothing of Zab beyond the
  * message bytes.
  */
@@ -43,9 +49,19 @@ public final class PeerTransport implements PeerLinks {
     private final Entropy entropy;
     private final Network.PeerSettings settings;
     private final Listener listener;
+    private final SnapshotSpool spool;
     private final int handshakeFrameLimit;
     private final WriteBufferWaterMark sendBound;
     private final EventLoopGroup group = new NioEventLoopGroup(2);
+    /**
+     * Threads that stream syncs (one per link while it streams; idle ones end): serializing a
+     * snapshot and waiting for a slow peer must block neither the request thread nor an event loop.
+     */
+    private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "paddock-peer-stream");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<Long, PeerLinkHandler> links = new ConcurrentHashMap<>();
     private volatile Map<Long, InetSocketAddress> peers = Map.of();
     private Channel server;
@@ -55,11 +71,12 @@ public final class PeerTransport implements PeerLinks {
     private volatile String lastRefusal;
 
     public PeerTransport(PeerHandshake self, Optional<PeerSecret> secret, Entropy entropy,
-            Network.PeerSettings settings, Listener listener) {
+            Network.PeerSettings settings, SnapshotSpool spool, Listener listener) {
         this.self = self;
         this.secret = secret.orElse(null);
         this.entropy = entropy;
         this.settings = settings;
+        this.spool = spool;
         this.listener = listener;
         this.handshakeFrameLimit = PeerFrames.handshakeLimit(self.encode(new byte[PeerSecret.NONCE_BYTES]).length);
         // Netty's water marks are ints: a bound past 2 GiB is no bound worth having
@@ -103,7 +120,11 @@ public final class PeerTransport implements PeerLinks {
     @Override
     public boolean send(long to, Message m) {
         PeerLinkHandler link = links.get(to);
-        return link != null && link.isActive() && link.send(PeerFrames.frame(PeerCodec.encode(m)));
+        if (link == null || !link.isActive()) {
+            LinkOutbox.release(m);
+            return false;
+        }
+        return link.send(m);
     }
 
     /** Connections refused so far: strangers, wrong member lists or secrets, bad or late handshakes. */
@@ -166,6 +187,19 @@ public final class PeerTransport implements PeerLinks {
         return settings;
     }
 
+    /** The most a link may let wait: one largest frame plus the backlog (as the channel's water mark). */
+    long sendBound() {
+        return sendBound.high();
+    }
+
+    Executor streams() {
+        return streams;
+    }
+
+    SnapshotSpool spool() {
+        return spool;
+    }
+
     Set<Long> members() {
         return peers.keySet();
     }
@@ -223,6 +257,8 @@ public final class PeerTransport implements PeerLinks {
         for (PeerLinkHandler link : links.values()) {
             link.channel().close().syncUninterruptibly();
         }
+        // a stream waiting for its peer wakes up, finds its link closed and releases its snapshot
+        streams.shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -3,7 +3,6 @@ package io.paddock.coordinator.request;
 import io.paddock.coordinator.prepare.Preparer;
 import io.paddock.coordinator.tree.ApplyResult;
 import io.paddock.coordinator.tree.DataTree;
-import io.paddock.coordinator.tree.TreeImage;
 import io.paddock.coordinator.tree.WatchTrigger;
 import io.paddock.coordinator.txn.Txn;
 import io.paddock.coordinator.txn.TxnCodec;
@@ -15,7 +14,6 @@ import io.paddock.coordinator.wire.MultiCodec;
 import io.paddock.coordinator.wire.MultiOp;
 import io.paddock.coordinator.wire.OpCode;
 import io.paddock.coordinator.zab.Entry;
-import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -99,12 +97,19 @@ final class Applier {
         }
     }
 
-    /** A SNAP synchronization: the leader's state replaces ours. */
-    void install(byte[] snapshot, long zxid) {
+    /**
+     * A SNAP synchronization: the leader's state replaces ours, parsed node by node from the stored
+     * snapshot (checksummed when it was received), never held whole in memory besides the tree.
+     */
+    void install(DataInputStream body, long zxid) {
         try {
-            tree.replaceWith(TreeImage.readFrom(new DataInputStream(new ByteArrayInputStream(snapshot))));
+            tree.replaceFrom(body);
         } catch (IOException e) {
             throw new IllegalStateException("the leader's snapshot at 0x" + Long.toHexString(zxid) + " is unreadable", e);
+        }
+        if (tree.lastZxid() != zxid) {
+            throw new IllegalStateException("the leader's snapshot announced at 0x" + Long.toHexString(zxid)
+                    + " holds the tree at 0x" + Long.toHexString(tree.lastZxid()));
         }
         preparer.reset();
         sessions.armAll(true);

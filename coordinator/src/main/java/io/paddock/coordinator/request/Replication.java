@@ -3,6 +3,7 @@ package io.paddock.coordinator.request;
 import io.paddock.coordinator.admin.ServerView;
 import io.paddock.coordinator.zab.Entry;
 import io.paddock.coordinator.zab.Message;
+import java.io.DataInputStream;
 
 /**
  * What the request path needs from replication (the Zab driver), and what the driver tells it back
@@ -47,8 +48,11 @@ public interface Replication {
         /** Applies a committed entry, in zxid order. */
         void apply(Entry committed);
 
-        /** Replaces the state with a leader's snapshot (a SNAP synchronization). */
-        void install(byte[] snapshot, long zxid);
+        /**
+         * Replaces the state with a leader's snapshot (a SNAP synchronization), read from {@code body}
+         * (the verified snapshot body, which the caller closes) at {@code zxid}.
+         */
+        void install(DataInputStream body, long zxid);
 
         /** A relay frame from a peer. */
         void relayed(long from, Message.Relay relay);

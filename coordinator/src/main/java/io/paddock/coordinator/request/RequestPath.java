@@ -12,6 +12,7 @@ import io.paddock.coordinator.net.ClientRequestSink;
 import io.paddock.coordinator.prepare.Preparer;
 import io.paddock.coordinator.session.SessionIds;
 import io.paddock.coordinator.tree.DataTree;
+import io.paddock.coordinator.tree.TreeSnapshotView;
 import io.paddock.coordinator.tree.ZNode;
 import io.paddock.coordinator.watch.WatchRegistry;
 import io.paddock.coordinator.wire.ClientRequest;
@@ -19,7 +20,7 @@ import io.paddock.coordinator.wire.CreateModes;
 import io.paddock.coordinator.wire.ErrorCode;
 import io.paddock.coordinator.zab.Entry;
 import io.paddock.coordinator.zab.Message;
-import io.paddock.coordinator.zab.ZabPeer;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -306,8 +307,8 @@ public final class RequestPath implements ClientRequestSink, Replication.Host {
     }
 
     @Override
-    public void install(byte[] snapshot, long zxid) {
-        applier.install(snapshot, zxid);
+    public void install(DataInputStream body, long zxid) {
+        applier.install(body, zxid);
     }
 
     @Override
@@ -315,9 +316,17 @@ public final class RequestPath implements ClientRequestSink, Replication.Host {
         return tree.lastZxid();
     }
 
-    /** The state a leader sends a learner too far behind for a DIFF: the applied tree, now. */
-    public ZabPeer.Snapshot takeSnapshot() {
-        return new ZabPeer.Snapshot(tree.lastZxid(), tree.snapshotBytes());
+    /**
+     * The state a leader sends a learner too far behind for a DIFF: the applied tree, as a view opened
+     * now in O(1) and written later by the transport on a thread of its own (request thread only).
+     */
+    public TreeSnapshotView openImage() {
+        return tree.image();
+    }
+
+    /** Views of the tree opened and not yet released (any thread; diagnostics and tests). */
+    public int openImages() {
+        return tree.openViews();
     }
 
     @Override

@@ -19,11 +19,11 @@ final class GroupCommitter {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
 
     /**
-     * What a Ready asks to make durable. {@code snapshot} (a SNAP sync) replaces the log: it is
-     * written to the snapshot store first, then the log is cut after {@code snapshotZxid}.
+     * What a Ready asks to make durable. {@code snapshot} (a SNAP sync, received into a spool file)
+     * replaces the log: it is adopted into the snapshot store first, then the log is cut after it.
      */
-    record ZabWrite(long truncateAfter, byte[] snapshot, long snapshotZxid, List<Entry> entries,
-                    long acceptedEpoch, long currentEpoch) {}
+    record ZabWrite(long truncateAfter, ReceivedSnapshot snapshot, List<Entry> entries, long acceptedEpoch,
+                    long currentEpoch) {}
 
     /** Where Zab's epochs and SNAP snapshots go; called on the log thread. */
     interface EpochStore {
@@ -31,7 +31,8 @@ final class GroupCommitter {
 
         void writeCurrentEpoch(long epoch) throws IOException;
 
-        void writeSnapshot(long zxid, byte[] bytes) throws IOException;
+        /** Makes a received snapshot durable as the store's own, and the log complete after it only. */
+        void adoptSnapshot(ReceivedSnapshot snapshot) throws IOException;
     }
 
     private final TxnLog log;
@@ -53,6 +54,14 @@ final class GroupCommitter {
         });
     }
 
+    /**
+     * Deletes a received snapshot the Zab peer did not use, on the log thread (behind any write that
+     * might still adopt an earlier one, and off the request thread).
+     */
+    void discard(ReceivedSnapshot snapshot) {
+        thread.execute(snapshot::discard);
+    }
+
     /** Starts a new log segment at the next append (after a snapshot, so old segments can be purged). */
     void roll() {
         thread.execute(log::roll);
@@ -70,8 +79,8 @@ final class GroupCommitter {
     private void write(ZabWrite w) {
         unchecked(() -> {
             if (w.snapshot() != null) {
-                epochs.writeSnapshot(w.snapshotZxid(), w.snapshot());
-                log.truncateAfter(w.snapshotZxid());
+                epochs.adoptSnapshot(w.snapshot());
+                log.truncateAfter(w.snapshot().zxid());
                 log.roll();
             }
             if (w.truncateAfter() >= 0) {

@@ -2,6 +2,7 @@ package io.paddock.coordinator.server;
 
 import io.paddock.coordinator.admin.ServerView;
 import io.paddock.coordinator.env.SerialExecutor;
+import io.paddock.coordinator.net.OutgoingSnapshot;
 import io.paddock.coordinator.net.PeerLinks;
 import io.paddock.coordinator.request.Replication;
 import io.paddock.coordinator.zab.Entry;
@@ -9,6 +10,7 @@ import io.paddock.coordinator.zab.Message;
 import io.paddock.coordinator.zab.Outbound;
 import io.paddock.coordinator.zab.Ready;
 import io.paddock.coordinator.zab.Role;
+import io.paddock.coordinator.zab.SnapshotHandle;
 import io.paddock.coordinator.zab.ZabPeer;
 import io.paddock.coordinator.zab.Zxid;
 import java.util.List;
@@ -219,10 +221,35 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
                     host.relayed(from, r);
                     return;
                 }
+                SnapshotHandle pending = peer.pendingSnapshot();
                 peer.step(from, m);
+                // a received snapshot the peer did not take (a stale sync), or one a later sync
+                // replaced before its Ready was taken, is deleted; the one pending is the Ready's
+                if (pending != null && peer.pendingSnapshot() != pending) {
+                    discard(pending);
+                }
+                if (m instanceof Message.Sync s && s.snapshot() != null && peer.pendingSnapshot() != s.snapshot()) {
+                    discard(s.snapshot());
+                }
                 pump();
             });
+        } else if (m instanceof Message.Sync s && s.snapshot() != null) {
+            discard(s.snapshot());
         }
+    }
+
+    private void discard(SnapshotHandle s) {
+        if (s instanceof ReceivedSnapshot r) {
+            committer.discard(r);
+        }
+    }
+
+    /** The driver side of a received snapshot: always the spool's type (see {@link PaddockServer}). */
+    private static ReceivedSnapshot received(SnapshotHandle s) {
+        if (s == null || s instanceof ReceivedSnapshot) {
+            return (ReceivedSnapshot) s;
+        }
+        throw new IllegalStateException("a snapshot to install that was not received by this server: " + s);
     }
 
     @Override
@@ -262,7 +289,7 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
             boolean durable = r.truncateAfter() >= 0 || r.installSnapshot() != null || !r.append().isEmpty()
                     || r.acceptedEpoch() >= 0 || r.currentEpoch() >= 0;
             if (durable) {
-                committer.persist(new GroupCommitter.ZabWrite(r.truncateAfter(), r.installSnapshot(), r.snapshotZxid(),
+                committer.persist(new GroupCommitter.ZabWrite(r.truncateAfter(), received(r.installSnapshot()),
                         r.append(), r.acceptedEpoch(), r.currentEpoch()), () -> thread.execute(() -> {
                             finish(r, appliedEarly);
                             pump();
@@ -299,10 +326,16 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
             sendAll(r.sendAfterPersist());
         } else if (!r.sendAfterPersist().isEmpty()) {
             LOG.debug("dropping {} acknowledgements of an abandoned attempt", r.sendAfterPersist().size());
+            releaseSnapshots(r.sendAfterPersist());
         }
         if (r.installSnapshot() != null) {
             LOG.info("installing the leader's snapshot at zxid {}", Zxid.hex(r.snapshotZxid()));
-            host.install(r.installSnapshot(), r.snapshotZxid());
+            // the log thread adopted it into the snapshot store; it is read from there node by node
+            try (java.io.DataInputStream body = received(r.installSnapshot()).openBody()) {
+                host.install(body, r.snapshotZxid());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the adopted snapshot " + r.installSnapshot(), e);
+            }
         }
         List<Entry> commit = r.commit();
         for (int i = appliedEarly; i < commit.size(); i++) {
@@ -310,6 +343,18 @@ final class QuorumDriver implements Replication, PeerLinks.Listener {
         }
         peer.advance();
         readyInFlight = false;
+    }
+
+    /**
+     * A leader's sync that will not be sent still holds a view of the tree, which remembers every
+     * change until released: release it (the links do so for everything they are given).
+     */
+    private static void releaseSnapshots(List<Outbound> dropped) {
+        for (Outbound o : dropped) {
+            if (o.message() instanceof Message.Sync s && s.snapshot() instanceof OutgoingSnapshot view) {
+                view.release();
+            }
+        }
     }
 
     private void sendAll(List<Outbound> out) {

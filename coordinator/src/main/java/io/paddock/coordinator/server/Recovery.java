@@ -6,7 +6,6 @@ import io.paddock.coordinator.storage.Snapshot;
 import io.paddock.coordinator.storage.SnapshotStore;
 import io.paddock.coordinator.storage.TxnLog;
 import io.paddock.coordinator.tree.DataTree;
-import io.paddock.coordinator.tree.TreeImage;
 import io.paddock.coordinator.zab.Entry;
 import io.paddock.coordinator.zab.Zxid;
 import java.io.DataInputStream;
@@ -91,7 +90,7 @@ final class Recovery {
             return new DataTree();
         }
         try (DataInputStream in = snapshot.get().open()) {
-            DataTree tree = DataTree.fromImage(TreeImage.readFrom(in));
+            DataTree tree = DataTree.readFrom(in);
             if (tree.lastZxid() != snapshot.get().zxid()) {
                 throw new IOException("snapshot " + snapshot.get().path() + " is named for zxid 0x"
                         + Long.toHexString(snapshot.get().zxid()) + " but holds 0x" + Long.toHexString(tree.lastZxid()));

@@ -2,7 +2,6 @@ package io.paddock.coordinator.server;
 
 import io.paddock.coordinator.env.Disk;
 import io.paddock.coordinator.storage.AtomicStateFile;
-import io.paddock.coordinator.storage.SnapshotStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -25,16 +24,14 @@ final class ZabStateFile implements GroupCommitter.EpochStore {
 
     private final Disk disk;
     private final Path file;
-    private final SnapshotStore snapshots;
     private long acceptedEpoch;
     private long currentEpoch;
     private long logCompleteAfter;
     private boolean resyncing;
 
-    private ZabStateFile(Disk disk, Path file, SnapshotStore snapshots, Properties p) throws IOException {
+    private ZabStateFile(Disk disk, Path file, Properties p) throws IOException {
         this.disk = disk;
         this.file = file;
-        this.snapshots = snapshots;
         this.acceptedEpoch = parse(file, p, ACCEPTED);
         this.currentEpoch = parse(file, p, CURRENT);
         this.logCompleteAfter = p.containsKey(LOG_COMPLETE_AFTER) ? parse(file, p, LOG_COMPLETE_AFTER) : 0;
@@ -45,7 +42,7 @@ final class ZabStateFile implements GroupCommitter.EpochStore {
     }
 
     /** Reads the state in {@code dataDir} (all zero for a new server). */
-    static ZabStateFile open(Disk disk, Path dataDir, SnapshotStore snapshots) throws IOException {
+    static ZabStateFile open(Disk disk, Path dataDir) throws IOException {
         Path file = dataDir.resolve(FILE_NAME);
         Optional<Properties> p = AtomicStateFile.readProperties(disk, file);
         Properties props = p.orElseGet(() -> {
@@ -54,7 +51,7 @@ final class ZabStateFile implements GroupCommitter.EpochStore {
             fresh.setProperty(CURRENT, "0");
             return fresh;
         });
-        return new ZabStateFile(disk, file, snapshots, props);
+        return new ZabStateFile(disk, file, props);
     }
 
     private static long parse(Path file, Properties p, String key) throws IOException {
@@ -118,12 +115,13 @@ final class ZabStateFile implements GroupCommitter.EpochStore {
     }
 
     /**
-     * A SNAP synchronization's snapshot: durable before the log is cut after it, and from then on
-     * the log is complete only after its zxid.
+     * A SNAP synchronization's snapshot, received into a spool file of the snapshot store: durable
+     * under its final name before the log is cut after it, and from then on the log is complete only
+     * after its zxid.
      */
     @Override
-    public void writeSnapshot(long zxid, byte[] bytes) throws IOException {
-        snapshots.write(zxid, out -> out.write(bytes));
-        store(acceptedEpoch, currentEpoch, zxid, resyncing);
+    public void adoptSnapshot(ReceivedSnapshot snapshot) throws IOException {
+        snapshot.adopt();
+        store(acceptedEpoch, currentEpoch, snapshot.zxid(), resyncing);
     }
 }

@@ -13,6 +13,11 @@ final class SnapshotFormat {
     static final int TRAILER_BYTES = 16;
     static final String PREFIX = "snapshot.";
     static final String TMP_SUFFIX = ".tmp";
+    /**
+     * A snapshot being received from a leader ({@code snapshot.<zxid>.<n>.spool}): never read as a
+     * snapshot, renamed to its final name once complete and durable, deleted at start-up otherwise.
+     */
+    static final String SPOOL_SUFFIX = ".spool";
 
     private SnapshotFormat() {
     }

@@ -5,6 +5,8 @@ import io.paddock.coordinator.env.DiskFile;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,8 @@ public final class SnapshotStore {
     private final Disk disk;
     private final Path dir;
     private final Set<String> writesInProgress = ConcurrentHashMap.newKeySet();
+    /** Numbers spool files, so that two receptions of the same zxid never share one. */
+    private final AtomicLong spools = new AtomicLong();
     /** Verifying reads the whole file; remembering the answer keeps repeated purges cheap. */
     private final Map<Path, Verified> verified = new ConcurrentHashMap<>();
 
@@ -73,21 +78,62 @@ public final class SnapshotStore {
 
     private void writeFile(Path tmp, long zxid, SnapshotBody body) throws IOException {
         try (DiskFile ch = disk.open(tmp, Disk.Mode.CREATE_OR_TRUNCATE)) {
-            BufferedOutputStream buffered = new BufferedOutputStream(ch.outputStream(), WRITE_BUFFER_BYTES);
-            ChecksummingOutputStream summed = new ChecksummingOutputStream(buffered);
-            DataOutputStream out = new DataOutputStream(summed);
-            out.writeInt(SnapshotFormat.MAGIC);
-            out.writeInt(SnapshotFormat.VERSION);
-            out.writeLong(zxid);
-            body.writeTo(out);
-            out.flush();
-            DataOutputStream trailer = new DataOutputStream(buffered);
-            trailer.writeInt(summed.checksum());
-            trailer.writeLong(summed.count());
-            trailer.writeInt(SnapshotFormat.END_MAGIC);
-            trailer.flush();
+            stream(ch.outputStream(), zxid, body);
             ch.force(true);
         }
+    }
+
+    /**
+     * Writes a snapshot in this store's file format (header, body, trailer with the checksum and
+     * length) to any stream: a file, or a peer link carrying it to a learner, which then stores the
+     * bytes as they came ({@link #receive}) and knows from the trailer that it has them all and
+     * intact. Flushes {@code sink}, does not close it.
+     */
+    public static void stream(OutputStream sink, long zxid, SnapshotBody body) throws IOException {
+        ChecksummingOutputStream summed = new ChecksummingOutputStream(sink);
+        // buffered above the checksum, so it is updated in bulk rather than byte by byte
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(summed, WRITE_BUFFER_BYTES));
+        out.writeInt(SnapshotFormat.MAGIC);
+        out.writeInt(SnapshotFormat.VERSION);
+        out.writeLong(zxid);
+        body.writeTo(out);
+        out.flush();
+        ByteBuffer trailer = ByteBuffer.allocate(SnapshotFormat.TRAILER_BYTES);
+        trailer.putInt(summed.checksum()).putLong(summed.count()).putInt(SnapshotFormat.END_MAGIC);
+        sink.write(trailer.array());
+        sink.flush();
+    }
+
+    /**
+     * Starts receiving the snapshot at {@code zxid} that a leader streams in this store's format
+     * ({@link #stream}), into a spool file of its own. Nothing reads it as a snapshot until
+     * {@link IncomingSnapshotFile#adopt} gives it its final name.
+     */
+    public IncomingSnapshotFile receive(long zxid) throws IOException {
+        Path spool = dir.resolve(ZxidFileNames.name(SnapshotFormat.PREFIX, zxid) + "." + spools.incrementAndGet()
+                + SnapshotFormat.SPOOL_SUFFIX);
+        return new IncomingSnapshotFile(this, disk, zxid, spool, pathOf(zxid));
+    }
+
+    /** An adopted spool file replaced {@code target}: forget what was verified of the old one. */
+    void adopted(Path target) {
+        verified.remove(target);
+        LOG.info("Adopted the received snapshot as {}", target);
+    }
+
+    /**
+     * Deletes spool files of snapshots whose reception a crash interrupted. Call at start-up, before
+     * anything is received: a spool is never resumed (the leader sends a whole snapshot again).
+     */
+    public int deleteLeftoverSpools() throws IOException {
+        int deleted = 0;
+        for (Path p : listing()) {
+            if (p.getFileName().toString().endsWith(SnapshotFormat.SPOOL_SUFFIX) && disk.deleteIfExists(p)) {
+                LOG.info("Deleted {}, a snapshot whose reception did not complete", p);
+                deleted++;
+            }
+        }
+        return deleted;
     }
 
     /** The newest snapshot that verifies; newer invalid ones are skipped with a WARN. */

@@ -5,6 +5,7 @@ import io.paddock.coordinator.txn.TxnEntry;
 import io.paddock.coordinator.wire.CreateModes;
 import io.paddock.coordinator.wire.ErrorCode;
 import io.paddock.coordinator.wire.EventType;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -308,11 +309,19 @@ public final class DataTree {
 
     /**
      * Opens a point-in-time view of the tree for a snapshot, in O(1): the node map is not copied.
-     * The view may be written on another thread while apply continues; it must be released after.
+     * Apply thread only. The view may be written on another thread while apply continues; it must be
+     * released after. Several views may be open at once, each remembering the changes since its own
+     * opening.
      */
     public TreeSnapshotView image() {
         List<SessionRecord> sessionCopy = new ArrayList<>(sessions.values());
-        return new TreeSnapshotView(lastZxid, nodes, nodes.startCapture(), sessionCopy, nodes::endCapture);
+        DigestedNodeMap.Capture capture = nodes.startCapture();
+        return new TreeSnapshotView(lastZxid, nodes, capture.before, sessionCopy, () -> nodes.endCapture(capture));
+    }
+
+    /** Views opened by {@link #image()} and not yet released. */
+    public int openViews() {
+        return nodes.openCaptures();
     }
 
     /** Writes a snapshot synchronously (recovery tests, the simulator). */
@@ -332,11 +341,49 @@ public final class DataTree {
         return tree;
     }
 
-    /**
-     * Replaces the whole content with an image (a learner installing its leader's snapshot). Nodes
-     * are removed one by one so an open snapshot view still sees the old tree.
-     */
+    /** A tree read from a snapshot body, record by record. */
+    public static DataTree readFrom(DataInputStream in) throws IOException {
+        DataTree tree = new DataTree();
+        tree.replaceFrom(in);
+        return tree;
+    }
+
+    /** Replaces the whole content with an image. */
     public void replaceWith(TreeImage image) {
+        dropAll();
+        for (SessionRecord s : image.sessions()) {
+            sessions.put(s.sessionId(), s);
+        }
+        for (Map.Entry<String, ZNode> e : image.nodes().entrySet()) {
+            putLoaded(e.getKey(), e.getValue());
+        }
+        linkLoaded(image.lastZxid());
+    }
+
+    /**
+     * Replaces the whole content with a snapshot body read from {@code in} (a learner installing its
+     * leader's snapshot), node by node as it is parsed: the tree is never held a second time as an
+     * image. The body must have been verified (checksummed) before: a failure half-way leaves the
+     * tree half-replaced, which the caller must treat as fatal.
+     */
+    public void replaceFrom(DataInputStream in) throws IOException {
+        dropAll();
+        long zxid = TreeImage.read(in, new TreeImage.Records() {
+            @Override
+            public void session(SessionRecord s) {
+                sessions.put(s.sessionId(), s);
+            }
+
+            @Override
+            public void node(String path, ZNode n) {
+                putLoaded(path, n);
+            }
+        });
+        linkLoaded(zxid);
+    }
+
+    /** Nodes are removed one by one so that open snapshot views still see the old tree. */
+    private void dropAll() {
         for (String path : new ArrayList<>(nodes.keySet())) {
             nodes.remove(path);
         }
@@ -344,11 +391,15 @@ public final class DataTree {
         containers.clear();
         ttls.clear();
         sessions.clear();
-        for (Map.Entry<String, ZNode> e : image.nodes().entrySet()) {
-            ZNode n = e.getValue();
-            nodes.put(e.getKey(), new ZNode(n.data, canonicalAcl(n.acl), n.czxid, n.mzxid, n.pzxid, n.ctime, n.mtime,
-                    n.version, n.cversion, n.aversion, n.ephemeralOwner, new ChildSet()));
-        }
+    }
+
+    private void putLoaded(String path, ZNode n) {
+        nodes.put(path, new ZNode(n.data, canonicalAcl(n.acl), n.czxid, n.mzxid, n.pzxid, n.ctime, n.mtime,
+                n.version, n.cversion, n.aversion, n.ephemeralOwner, new ChildSet()));
+    }
+
+    /** After every node is in: child sets, owner indexes and quotas, which the snapshot does not hold. */
+    private void linkLoaded(long zxid) {
         for (Map.Entry<String, ZNode> e : nodes.entrySet()) {
             String path = e.getKey();
             if (!"/".equals(path)) {
@@ -360,23 +411,7 @@ public final class DataTree {
             }
             indexOwner(path, e.getValue().ephemeralOwner);
         }
-        for (SessionRecord s : image.sessions()) {
-            sessions.put(s.sessionId(), s);
-        }
         quotas.rebuild(nodes);
-        lastZxid = image.lastZxid();
-    }
-
-    /** The whole tree serialized now, on the apply thread (what a leader sends in a SNAP sync). */
-    public byte[] snapshotBytes() {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        TreeSnapshotView view = new TreeSnapshotView(lastZxid, nodes, new java.util.concurrent.ConcurrentHashMap<>(),
-                new ArrayList<>(sessions.values()), () -> { });
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            view.writeTo(out);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        lastZxid = zxid;
     }
 }

@@ -3,53 +3,98 @@ package io.paddock.coordinator.tree;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
 /**
- * The path-to-node map. Written by the apply thread only; a snapshot thread may iterate it
+ * The path-to-node map. Written by the apply thread only; snapshot writers may iterate it
  * concurrently (hence a ConcurrentHashMap). It keeps two things up to date on every put and remove:
  * <ul>
  *   <li>a digest of its contents: the sum (mod 2^64) of a CRC32C per node over its path, data, Stat
  *       and ACL, equal for equal trees whatever order they were built in;</li>
- *   <li>while a snapshot is being written, the value each changed path had when the snapshot began
- *       (first change only; {@link #ABSENT} for paths that did not exist), which turns the live
+ *   <li>for each open point-in-time view (captures), the value each changed path had when that view
+ *       opened (first change only; {@link #ABSENT} for paths that did not exist), which turns the live
  *       iteration into a point-in-time view without copying the map.</li>
  * </ul>
+ * Several views may be open at once (the periodic snapshot and one per learner being sent a
+ * snapshot); each records only from its own opening, and each is ended by its own writer.
  */
 final class DigestedNodeMap extends ConcurrentHashMap<String, ZNode> {
     /** Marks, in a capture, a path that did not exist when the snapshot began. */
     static final ZNode ABSENT = new ZNode(null, List.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, Set.of());
 
+    /**
+     * One open view's record of first changes. Compared by identity: two captures with the same
+     * content are still two views, and ending one must not end the other.
+     */
+    static final class Capture {
+        final ConcurrentHashMap<String, ZNode> before = new ConcurrentHashMap<>();
+    }
+
+    private static final Capture[] NONE = new Capture[0];
+
     private long digest;
-    private volatile ConcurrentHashMap<String, ZNode> capture;
+    private final Object capturesLock = new Object();
+    /**
+     * The open captures. Replaced (never mutated) under the lock, read without it: the apply thread
+     * walks the array it sees on every put, and a writer on another thread ends its capture.
+     */
+    private volatile Capture[] captures = NONE;
 
     long digest() {
         return digest;
     }
 
-    /** Starts recording pre-snapshot values; returns the record the snapshot writer reads. */
-    ConcurrentHashMap<String, ZNode> startCapture() {
-        if (capture != null) {
-            throw new IllegalStateException("a snapshot is already being taken");
+    /** Starts recording pre-view values (on the apply thread); returns the record the view reads. */
+    Capture startCapture() {
+        Capture c = new Capture();
+        synchronized (capturesLock) {
+            Capture[] grown = Arrays.copyOf(captures, captures.length + 1);
+            grown[grown.length - 1] = c;
+            captures = grown;
         }
-        ConcurrentHashMap<String, ZNode> c = new ConcurrentHashMap<>();
-        capture = c;
         return c;
     }
 
-    void endCapture() {
-        capture = null;
+    /** Stops recording for {@code c}; any thread, idempotent. */
+    void endCapture(Capture c) {
+        synchronized (capturesLock) {
+            Capture[] now = captures;
+            for (int i = 0; i < now.length; i++) {
+                if (now[i] == c) {
+                    Capture[] shrunk = new Capture[now.length - 1];
+                    System.arraycopy(now, 0, shrunk, 0, i);
+                    System.arraycopy(now, i + 1, shrunk, i, now.length - i - 1);
+                    captures = shrunk;
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Views open now (tests, and a leak check). */
+    int openCaptures() {
+        return captures.length;
     }
 
     private void remember(String path) {
-        ConcurrentHashMap<String, ZNode> c = capture;
-        if (c != null && !c.containsKey(path)) {
-            // Recorded before the live map changes, so a reader that sees the new value also sees this.
-            ZNode before = super.get(path);
-            c.put(path, before == null ? ABSENT : before);
+        Capture[] open = captures;
+        if (open.length == 0) {
+            return;
+        }
+        ZNode before = null;
+        for (Capture c : open) {
+            if (!c.before.containsKey(path)) {
+                if (before == null) {
+                    ZNode live = super.get(path);
+                    before = live == null ? ABSENT : live;
+                }
+                // Recorded before the live map changes, so a reader that sees the new value also sees this.
+                c.before.put(path, before);
+            }
         }
     }
 

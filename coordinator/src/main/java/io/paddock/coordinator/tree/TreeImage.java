@@ -16,8 +16,37 @@ public record TreeImage(long lastZxid, Map<String, ZNode> nodes, List<DataTree.S
     static final byte ACL_DEFINITION = 1;
     static final byte NODE = 2;
 
+    /** Where {@link #read} hands each record as it is parsed. */
+    interface Records {
+        void session(DataTree.SessionRecord s);
+
+        /** A node; a path may come twice (the view wrote it before and after a change): the last wins. */
+        void node(String path, ZNode n);
+    }
+
     /** Reads what {@link TreeSnapshotView#writeTo} wrote. A path written twice keeps its last value. */
     public static TreeImage readFrom(DataInputStream in) throws IOException {
+        List<DataTree.SessionRecord> sessions = new ArrayList<>();
+        Map<String, ZNode> nodes = new HashMap<>();
+        long lastZxid = read(in, new Records() {
+            @Override
+            public void session(DataTree.SessionRecord s) {
+                sessions.add(s);
+            }
+
+            @Override
+            public void node(String path, ZNode n) {
+                nodes.put(path, n);
+            }
+        });
+        return new TreeImage(lastZxid, nodes, sessions);
+    }
+
+    /**
+     * Parses a snapshot body one record at a time, so a large tree is never held twice (once as an
+     * image, once as the tree built from it); returns the body's lastZxid.
+     */
+    static long read(DataInputStream in, Records into) throws IOException {
         int format = in.readInt();
         if (format != FORMAT) {
             throw new IOException("unknown snapshot body format " + format);
@@ -27,16 +56,14 @@ public record TreeImage(long lastZxid, Map<String, ZNode> nodes, List<DataTree.S
         if (sessionCount < 0) {
             throw new IOException("negative session count " + sessionCount);
         }
-        List<DataTree.SessionRecord> sessions = new ArrayList<>();
         for (int i = 0; i < sessionCount; i++) {
-            sessions.add(new DataTree.SessionRecord(in.readLong(), in.readInt(), TxnCodec.readBytes(in)));
+            into.session(new DataTree.SessionRecord(in.readLong(), in.readInt(), TxnCodec.readBytes(in)));
         }
         List<List<ACL>> acls = new ArrayList<>();
-        Map<String, ZNode> nodes = new HashMap<>();
         while (true) {
             byte kind = in.readByte();
             if (kind == END) {
-                break;
+                return lastZxid;
             } else if (kind == ACL_DEFINITION) {
                 acls.add(TxnCodec.readAcl(in));
             } else if (kind == NODE) {
@@ -46,12 +73,11 @@ public record TreeImage(long lastZxid, Map<String, ZNode> nodes, List<DataTree.S
                 if (aclIdx < 0 || aclIdx >= acls.size()) {
                     throw new IOException("snapshot node " + path + " references ACL #" + aclIdx);
                 }
-                nodes.put(path, new ZNode(data, acls.get(aclIdx), in.readLong(), in.readLong(), in.readLong(),
+                into.node(path, new ZNode(data, acls.get(aclIdx), in.readLong(), in.readLong(), in.readLong(),
                         in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readInt(), in.readLong(), null));
             } else {
                 throw new IOException("unknown snapshot record " + kind);
             }
         }
-        return new TreeImage(lastZxid, nodes, sessions);
     }
 }

@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.zookeeper.data.ACL;
 
 /**
- * The tree as it was at {@code lastZxid}, written while apply goes on. It walks the live node map;
+ * The tree as it was at {@code lastZxid}, written while apply goes on (on any thread, once). It walks the live node map;
  * for any path changed since the view opened it uses the value recorded at the first change (the
  * capture), and finally adds captured paths the walk did not meet (deleted since). A path met by the
  * walk before its first change and captured after it may be written twice with the same value; the
@@ -28,6 +29,7 @@ public final class TreeSnapshotView {
     private final ConcurrentHashMap<String, ZNode> capture;
     private final List<DataTree.SessionRecord> sessions;
     private final Runnable release;
+    private final AtomicBoolean released = new AtomicBoolean();
     private long written;
 
     TreeSnapshotView(long lastZxid, Map<String, ZNode> live, ConcurrentHashMap<String, ZNode> capture,
@@ -48,9 +50,15 @@ public final class TreeSnapshotView {
         return written;
     }
 
-    /** Stops the recording of old values; call once the view is written (or abandoned). */
+    /**
+     * Stops the recording of old values; call once the view is written (or abandoned). Any thread;
+     * a second call does nothing. Until it is called every change to the tree is remembered here,
+     * so an abandoned view that is never released keeps growing.
+     */
     public void release() {
-        release.run();
+        if (released.compareAndSet(false, true)) {
+            release.run();
+        }
     }
 
     public void writeTo(DataOutputStream out) throws IOException {

@@ -24,12 +24,18 @@ public sealed interface Message {
 
     /**
      * Synchronization. DIFF: {@code entries} follow the follower's last zxid. TRUNC: drop entries
-     * after {@code truncateTo} first. SNAP: replace the state with {@code snapshot} (taken at
-     * {@code snapshotZxid}), drop the whole log, then append {@code entries}.
+     * after {@code truncateTo} first. SNAP: replace the state with {@code snapshot} (an opaque handle:
+     * the transport streams its bytes and hands the learner a handle to what it received), drop the
+     * whole log, then append {@code entries}.
      */
-    record Sync(long epoch, Kind kind, long truncateTo, long snapshotZxid, byte[] snapshot, List<Entry> entries)
+    record Sync(long epoch, Kind kind, long truncateTo, SnapshotHandle snapshot, List<Entry> entries)
             implements Message {
         public enum Kind { DIFF, TRUNC, SNAP }
+
+        /** The zxid of the snapshot, or -1 without one. */
+        public long snapshotZxid() {
+            return snapshot == null ? -1 : snapshot.zxid();
+        }
     }
 
     /** End of synchronization; the follower adopts {@code epoch} as its current epoch (durably). */

@@ -8,7 +8,8 @@ import java.util.List;
  * and apply {@code commit}; then call {@code advance()}.
  *
  * @param truncateAfter drop log entries with zxid greater than this, or -1 for none
- * @param installSnapshot state to install before applying (a SNAP sync), or null
+ * @param installSnapshot state to install before applying (a SNAP sync, as the transport received
+ *     it), or null
  * @param acceptedEpoch new durable acceptedEpoch, or -1 if unchanged
  * @param currentEpoch new durable currentEpoch, or -1 if unchanged
  * @param attempt the peer's {@link ZabPeer#attempt()} when this Ready was taken: if the peer has
@@ -19,7 +20,11 @@ import java.util.List;
  *        ACKEPOCH, held behind a stalled disk, made the leader sync the follower twice, the second
  *        time truncating history it had already committed)
  */
-public record Ready(List<Outbound> sendNow, long truncateAfter, byte[] installSnapshot, long snapshotZxid,
+public record Ready(List<Outbound> sendNow, long truncateAfter, SnapshotHandle installSnapshot,
                    List<Entry> append, long acceptedEpoch, long currentEpoch, List<Outbound> sendAfterPersist,
                    List<Entry> commit, long attempt) {
+    /** The zxid of {@link #installSnapshot()}, or -1. */
+    public long snapshotZxid() {
+        return installSnapshot == null ? -1 : installSnapshot.zxid();
+    }
 }

@@ -8,8 +8,7 @@ final class ReadyBuilder {
     List<Outbound> sendNow = new ArrayList<>();
     List<Outbound> sendAfterPersist = new ArrayList<>();
     long truncateAfter = -1;
-    byte[] installSnapshot;
-    long installSnapshotZxid = -1;
+    SnapshotHandle installSnapshot;
     List<Entry> append = new ArrayList<>();
     long persistAccepted = -1;
     long persistCurrent = -1;
@@ -42,22 +41,20 @@ final class ReadyBuilder {
     }
 
     /** The state is replaced by a leader's snapshot: nothing logged or committed before it matters. */
-    void snapshot(byte[] bytes, long zxid) {
+    void snapshot(SnapshotHandle s) {
         append.clear();
         truncateAfter = -1;
-        installSnapshot = bytes;
-        installSnapshotZxid = zxid;
+        installSnapshot = s;
         commit.clear();
     }
 
     Ready take(long attempt) {
-        Ready r = new Ready(sendNow, truncateAfter, installSnapshot, installSnapshotZxid, append, persistAccepted,
-                persistCurrent, sendAfterPersist, commit, attempt);
+        Ready r = new Ready(sendNow, truncateAfter, installSnapshot, append, persistAccepted, persistCurrent,
+                sendAfterPersist, commit, attempt);
         sendNow = new ArrayList<>();
         sendAfterPersist = new ArrayList<>();
         truncateAfter = -1;
         installSnapshot = null;
-        installSnapshotZxid = -1;
         append = new ArrayList<>();
         persistAccepted = -1;
         persistCurrent = -1;

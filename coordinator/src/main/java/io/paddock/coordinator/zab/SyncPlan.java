@@ -16,10 +16,10 @@ final class SyncPlan {
         long ours = log.lastZxid();
         long base = log.base();
         if (theirs == ours) {
-            return new Message.Sync(epoch, Message.Sync.Kind.DIFF, -1, -1, null, List.of());
+            return new Message.Sync(epoch, Message.Sync.Kind.DIFF, -1, null, List.of());
         }
         if (theirs > base && theirs < ours && log.contains(theirs)) {
-            return new Message.Sync(epoch, Message.Sync.Kind.DIFF, -1, -1, null, log.entriesAfter(theirs));
+            return new Message.Sync(epoch, Message.Sync.Kind.DIFF, -1, null, log.entriesAfter(theirs));
         }
         if (theirs > ours || theirs > base && !log.contains(theirs)) {
             long truncateTo = log.lastBelow(theirs);
@@ -27,22 +27,22 @@ final class SyncPlan {
                 return snapshot(log, epoch, snapshots);
             }
             if (defect == ZabConfig.Defect.SKIP_TRUNC) {
-                return new Message.Sync(epoch, Message.Sync.Kind.DIFF, -1, -1, null, log.entriesAfter(truncateTo));
+                return new Message.Sync(epoch, Message.Sync.Kind.DIFF, -1, null, log.entriesAfter(truncateTo));
             }
-            return new Message.Sync(epoch, Message.Sync.Kind.TRUNC, truncateTo, -1, null, log.entriesAfter(truncateTo));
+            return new Message.Sync(epoch, Message.Sync.Kind.TRUNC, truncateTo, null, log.entriesAfter(truncateTo));
         }
         if (theirs == base) {
-            return new Message.Sync(epoch, Message.Sync.Kind.DIFF, -1, -1, null, log.entriesAfter(theirs));
+            return new Message.Sync(epoch, Message.Sync.Kind.DIFF, -1, null, log.entriesAfter(theirs));
         }
         return snapshot(log, epoch, snapshots);
     }
 
     private static Message.Sync snapshot(ZabLog log, long epoch, ZabPeer.SnapshotSource snapshots) {
-        ZabPeer.Snapshot s = snapshots.take();
+        SnapshotHandle s = snapshots.take();
         if (s.zxid() < log.base()) {
             throw new IllegalStateException("snapshot at " + Zxid.hex(s.zxid()) + " is older than the log base "
                     + Zxid.hex(log.base()));
         }
-        return new Message.Sync(epoch, Message.Sync.Kind.SNAP, -1, s.zxid(), s.bytes(), log.entriesAfter(s.zxid()));
+        return new Message.Sync(epoch, Message.Sync.Kind.SNAP, -1, s, log.entriesAfter(s.zxid()));
     }
 }

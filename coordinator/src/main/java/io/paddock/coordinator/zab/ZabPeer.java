@@ -13,12 +13,15 @@ import java.util.Set;
  * entries with {@link #compact(long)}, after which followers that need them are sent a snapshot.
  */
 public final class ZabPeer {
-    /** The state the driver can hand out for a SNAP synchronization: its applied state at {@code zxid}. */
+    /**
+     * The state the driver can hand out for a SNAP synchronization: its applied state, at the zxid it
+     * has applied when asked (on the driver's thread, inside {@link #step} or {@link #tick}). Each
+     * call is for one learner; the handle goes into one Sync message, and the transport that sends
+     * it (or fails to) releases it.
+     */
     public interface SnapshotSource {
-        Snapshot take();
+        SnapshotHandle take();
     }
-
-    public record Snapshot(long zxid, byte[] bytes) {}
 
     private enum FollowerPhase { DISCOVERY, SYNC, BROADCAST }
 
@@ -182,6 +185,16 @@ public final class ZabPeer {
 
     public long currentEpoch() {
         return currentEpoch;
+    }
+
+    /**
+     * The received snapshot the next Ready will install, or null. A driver that hands the peer a Sync
+     * carrying a snapshot compares before and after {@link #step}: a handle that is not (or no longer)
+     * pending was dropped by the core (a stale Sync, or a later SNAP replacing it before its Ready was
+     * taken), and what the driver holds for it may be freed.
+     */
+    public SnapshotHandle pendingSnapshot() {
+        return out.installSnapshot;
     }
 
     public List<Entry> logView() {
@@ -476,9 +489,12 @@ public final class ZabPeer {
         if (m instanceof Message.Sync s && s.epoch() == leaderEpoch) {
             switch (s.kind()) {
                 case SNAP -> {
+                    if (s.snapshot() == null) {
+                        return;
+                    }
                     truncateLog(Math.min(committed, lastZxid()));
                     log.resetTo(s.snapshotZxid());
-                    out.snapshot(s.snapshot(), s.snapshotZxid());
+                    out.snapshot(s.snapshot());
                     committed = s.snapshotZxid();
                     applied = s.snapshotZxid();
                     durableZxid = Math.min(durableZxid, log.base());

@@ -19,14 +19,18 @@
  *       {@link Ready#installSnapshot()} is null and {@link Ready#truncateAfter()} is -1: they were
  *       appended by an earlier, already durable Ready. (This keeps a write's latency at one fsync
  *       while the next batch persists.)</li>
- *   <li>Persist, in this order, and make durable (fsync): {@link Ready#truncateAfter()} (drop log
- *       entries with larger zxids), {@link Ready#append()} (log entries in order),
- *       {@link Ready#acceptedEpoch()} then {@link Ready#currentEpoch()} (atomic state files).</li>
+ *   <li>Persist, in this order, and make durable (fsync): {@link Ready#installSnapshot()} (the
+ *       leader's snapshot as the transport received it; the log then holds nothing up to its zxid),
+ *       {@link Ready#truncateAfter()} (drop log entries with larger zxids), {@link Ready#append()}
+ *       (log entries in order), {@link Ready#acceptedEpoch()} then {@link Ready#currentEpoch()}
+ *       (atomic state files).</li>
  *   <li>Only then send {@link Ready#sendAfterPersist()}: acknowledgements (ACKEPOCH, ACK of a
  *       proposal, ACK of NEWLEADER) that promise durability. Sending them earlier is the bug behind
  *       ZooKeeper's data-loss issues (ZOOKEEPER-3911, -3642, -4643, -4646). Send them only if
  *       {@link Ready#attempt()} still equals the peer's {@code attempt()}: a peer that looked again,
- *       or follows or leads anew, while this Ready persisted has abandoned the role they were for.</li>
+ *       or follows or leads anew, while this Ready persisted has abandoned the role they were for.
+ *       (A leader's SNAP sync among them carries a snapshot handle that holds resources: whoever
+ *       drops such a message, driver or transport, releases it.)</li>
  *   <li>Apply the rest of {@link Ready#commit()} in order to the state machine (the data tree),
  *       through the same apply used by recovery; if {@link Ready#installSnapshot()} is set, replace
  *       the state with it first.</li>
@@ -37,6 +41,8 @@
  * look for a new leader, and its server must stop answering clients: memory never runs ahead of
  * disk, so a stalled peer would serve a frozen past. A leader forgets a learner that answers pings
  * but acknowledges no proposal for syncLimit ticks.
+ * Snapshots are opaque {@link io.paddock.coordinator.zab.SnapshotHandle}s: the core passes them from
+ * the driver's snapshot source into a Sync, and from a received Sync into a Ready, never reading them.
  * A crash anywhere loses only what was not yet durable; the peer restarts from its durable log and
  * epochs through {@link io.paddock.coordinator.zab.ZabPeer#ZabPeer}.
  */

@@ -3,9 +3,12 @@ package io.paddock.coordinator.ensemble;
 import io.paddock.testkit.Await;
 import io.paddock.testkit.FreePorts;
 import io.paddock.coordinator.server.MyIdFile;
+import io.paddock.coordinator.net.Network;
 import io.paddock.coordinator.server.PaddockServer;
+import io.paddock.coordinator.server.QuorumConfig;
 import io.paddock.coordinator.server.ServerConfig;
 import io.paddock.coordinator.server.ServerConfigBuilder;
+import io.paddock.coordinator.server.ServerEnvironment;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -28,9 +31,12 @@ final class Ensemble implements AutoCloseable {
     private final Path root;
     private final Map<Long, String> serverLines = new TreeMap<>();
     private final Map<Long, Integer> clientPorts = new TreeMap<>();
+    private final Map<Long, Integer> quorumPorts = new TreeMap<>();
     private final PaddockServer[] servers;
     private final int observers;
     private Path quorumSecretFile;
+    private int snapCount = 1000;
+    private java.util.function.LongFunction<Network> networks;
 
     Ensemble(Path root, int voters, int observers) throws IOException {
         this.root = root;
@@ -43,6 +49,7 @@ final class Ensemble implements AutoCloseable {
             int electionPort = ports[(int) (3 * (id - 1) + 1)];
             int clientPort = ports[(int) (3 * (id - 1) + 2)];
             clientPorts.put(id, clientPort);
+            quorumPorts.put(id, quorumPort);
             serverLines.put(id, "127.0.0.1:" + quorumPort + ":" + electionPort
                     + (id > voters ? ":observer" : ":participant") + ";127.0.0.1:" + clientPort);
         }
@@ -55,6 +62,22 @@ final class Ensemble implements AutoCloseable {
         return this;
     }
 
+    /** Txns between snapshots from now on (a leader keeps about two snapshots' worth of log for DIFF syncs). */
+    Ensemble snapCount(int n) {
+        this.snapCount = n;
+        return this;
+    }
+
+    /** Members started from now on reach clients and peers through {@code networks.apply(id)}. */
+    Ensemble networks(java.util.function.LongFunction<Network> networks) {
+        this.networks = networks;
+        return this;
+    }
+
+    int quorumPort(long id) {
+        return quorumPorts.get(id);
+    }
+
     int size() {
         return servers.length - 1;
     }
@@ -65,7 +88,7 @@ final class Ensemble implements AutoCloseable {
 
     ServerConfig config(long id) {
         ServerConfigBuilder b = ServerConfig.builder().tickTimeMs(TICK_MS).dataDir(dataDir(id))
-                .initLimitTicks(20).syncLimitTicks(10).snapCount(1000).preAllocSizeBytes(1 << 20)
+                .initLimitTicks(20).syncLimitTicks(10).snapCount(snapCount).preAllocSizeBytes(1 << 20)
                 .minSessionTimeoutMs(2 * TICK_MS).maxSessionTimeoutMs(60_000).clusterId("test-ensemble").fourLetterWords(List.of("*"));
         serverLines.forEach(b::server);
         b.quorumSecretFile(quorumSecretFile);
@@ -80,7 +103,15 @@ final class Ensemble implements AutoCloseable {
         if (MyIdFile.read(dataDir(id)).isEmpty()) {
             MyIdFile.write(dataDir(id), id);
         }
-        PaddockServer s = PaddockServer.start(config(id));
+        ServerConfig config = config(id);
+        PaddockServer s;
+        if (networks == null) {
+            s = PaddockServer.start(config);
+        } else {
+            ServerEnvironment p = ServerEnvironment.production(config);
+            s = PaddockServer.start(config, QuorumConfig.load(config), new ServerEnvironment(p.clock(), p.entropy(),
+                    p.scheduler(), p.disk(), networks.apply(id), p.observer(), p.defect(), p.zabDefect()));
+        }
         servers[(int) id] = s;
         return s;
     }

@@ -44,7 +44,7 @@ final class PeerFixture implements AutoCloseable {
     /** A transport the test binds itself (to reuse an address). */
     PeerTransport unbound(PeerHandshake self, byte[] secret, Network.PeerSettings settings, PeerRecorder listener) {
         PeerTransport t = new PeerTransport(self, Optional.ofNullable(secret).map(PeerSecret::new), Entropy.secure(),
-                settings, listener);
+                settings, listener.spool(), listener);
         open.add(t);
         return t;
     }

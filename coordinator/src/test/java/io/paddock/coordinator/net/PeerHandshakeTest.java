@@ -18,17 +18,20 @@ class PeerHandshakeTest {
     void handshakeRefusesOtherClustersMembersAndVersions() throws IOException {
         PeerHandshake ours = new PeerHandshake(PeerHandshake.PROTOCOL_VERSION, 1, "east", "v1:1=a,2=b,3=c");
         Set<Long> members = Set.of(1L, 2L, 3L);
-        PeerHandshake.Hello good = PeerHandshake.decode(new PeerHandshake(2, 2, "east", "v1:1=a,2=b,3=c").encode(new byte[0]));
+        PeerHandshake.Hello good = PeerHandshake.decode(new PeerHandshake(3, 2, "east", "v1:1=a,2=b,3=c").encode(new byte[0]));
         assertNull(ours.refusalOf(good.who(), members));
         assertFalse(good.hasSecret());
         assertEquals("server 2 belongs to cluster 'west', we are 'east'",
-                ours.refusalOf(new PeerHandshake(2, 2, "west", "v1:1=a,2=b,3=c"), members));
+                ours.refusalOf(new PeerHandshake(3, 2, "west", "v1:1=a,2=b,3=c"), members));
         assertEquals("server 2 has a different member list: theirs [v1:1=a,2=b], ours [v1:1=a,2=b,3=c]",
-                ours.refusalOf(new PeerHandshake(2, 2, "east", "v1:1=a,2=b"), members));
-        assertEquals("server 2 speaks peer protocol 9, we speak 2",
+                ours.refusalOf(new PeerHandshake(3, 2, "east", "v1:1=a,2=b"), members));
+        assertEquals("server 2 speaks peer protocol 9, we speak 3",
                 ours.refusalOf(new PeerHandshake(9, 2, "east", "v1:1=a,2=b,3=c"), members));
+        // version 2 sent a sync as one frame: a member of that build cannot follow or lead us
+        assertEquals("server 2 speaks peer protocol 2, we speak 3",
+                ours.refusalOf(new PeerHandshake(2, 2, "east", "v1:1=a,2=b,3=c"), members));
         assertEquals("server id 4 is not another member of " + members,
-                ours.refusalOf(new PeerHandshake(2, 4, "east", "v1:1=a,2=b,3=c"), members));
+                ours.refusalOf(new PeerHandshake(3, 4, "east", "v1:1=a,2=b,3=c"), members));
         IOException notPeer = assertThrows(IOException.class, () -> PeerHandshake.decode("GET / HTTP/1.1\r\n".getBytes()));
         assertEquals("not a Paddock peer (bad magic)", notPeer.getMessage());
     }
@@ -53,7 +56,7 @@ class PeerHandshakeTest {
         byte[] v1 = ByteBuffer.allocate(4 + 4 + 8 + 4 + 4 + 4).putInt(0x5044_4b50).putInt(1).putLong(3)
                 .putInt(4).put("east".getBytes()).putInt(0).array();
         PeerHandshake.Hello old = PeerHandshake.decode(v1);
-        assertEquals("server 3 speaks peer protocol 1, we speak 2", two.refusalOf(old.who(), Set.of(2L, 3L)));
+        assertEquals("server 3 speaks peer protocol 1, we speak 3", two.refusalOf(old.who(), Set.of(2L, 3L)));
     }
 
     @Test

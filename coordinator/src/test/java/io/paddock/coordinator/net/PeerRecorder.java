@@ -10,6 +10,12 @@ import java.util.concurrent.TimeUnit;
 final class PeerRecorder implements PeerLinks.Listener {
     final LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
     final LinkedBlockingQueue<Message> received = new LinkedBlockingQueue<>();
+    /** Where this member's transport receives snapshots. */
+    final MemorySpool spool = new MemorySpool();
+
+    SnapshotSpool spool() {
+        return spool;
+    }
 
     @Override
     public void received(long from, Message message) {

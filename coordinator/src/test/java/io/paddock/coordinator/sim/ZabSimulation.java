@@ -62,6 +62,13 @@ public final class ZabSimulation {
         }
     }
 
+    /**
+     * The core simulator's snapshots: the state machine's bytes in memory (the core treats a snapshot
+     * as opaque; messages here are passed as objects, so the bytes travel as they are).
+     */
+    record BytesSnapshot(long zxid, byte[] bytes) implements io.paddock.coordinator.zab.SnapshotHandle {
+    }
+
     /** A peer's disk: what survives a crash, plus the Ready being fsynced. */
     private static final class Disk {
         long acceptedEpoch;
@@ -94,7 +101,7 @@ public final class ZabSimulation {
             sm.restore(disk.snapshot, disk.snapshotZxid);
             appliedZxid = disk.snapshotZxid;
             peer = new ZabPeer(id, config, disk.acceptedEpoch, disk.currentEpoch, disk.logBase,
-                    List.copyOf(disk.log), disk.snapshotZxid, () -> new ZabPeer.Snapshot(appliedZxid, sm.snapshot()));
+                    List.copyOf(disk.log), disk.snapshotZxid, () -> new BytesSnapshot(appliedZxid, sm.snapshot()));
             up = true;
             inFlight = null;
             incarnation++;
@@ -333,11 +340,12 @@ public final class ZabSimulation {
         Ready r = n.inFlight;
         Disk d = n.disk;
         if (r.installSnapshot() != null) {
-            d.snapshot = r.installSnapshot();
+            byte[] bytes = ((BytesSnapshot) r.installSnapshot()).bytes();
+            d.snapshot = bytes;
             d.snapshotZxid = r.snapshotZxid();
             d.log.clear();
             d.logBase = r.snapshotZxid();
-            n.sm.restore(r.installSnapshot(), r.snapshotZxid());
+            n.sm.restore(bytes, r.snapshotZxid());
             n.appliedZxid = r.snapshotZxid();
         }
         if (r.truncateAfter() >= 0) {

@@ -263,4 +263,109 @@ class DataTreeTest {
             assertEquals(digestAtOpen, copy.digest(), "round " + round);
         }
     }
+
+    private static byte[] written(TreeSnapshotView view) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        view.writeTo(new DataOutputStream(bytes));
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void severalViewsOpenAtOnceEachKeepTheirOwnPointInTime() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            create("/n" + i, 0, 1);
+        }
+        long digestA = tree.digest();
+        TreeSnapshotView a = tree.image();
+        apply(new Txn.SetData("/n1", "x".getBytes(), 1));
+        apply(new Txn.Delete("/n2"));
+        create("/between", 0, 1);
+        long digestB = tree.digest();
+        long zxidB = tree.lastZxid();
+        TreeSnapshotView b = tree.image();
+        // opened with no change in between: an empty record like b's, yet a view of its own
+        TreeSnapshotView c = tree.image();
+        assertEquals(3, tree.openViews());
+        apply(new Txn.SetData("/n1", "y".getBytes(), 2));
+        apply(new Txn.Delete("/between"));
+        create("/after", 0, 1);
+        DataTree fromA = readBack(written(a));
+        a.release();
+        a.release();
+        assertEquals(2, tree.openViews(), "releasing one view twice ends only that view");
+        apply(new Txn.Delete("/n1"));
+        apply(new Txn.SetAcl("/n5", DataTree.READ_ACL, 1));
+        c.release();
+        apply(new Txn.Delete("/n5"));
+        DataTree fromB = readBack(written(b));
+        b.release();
+        assertEquals(0, tree.openViews());
+        assertEquals(digestA, fromA.digest());
+        assertEquals(1, fromA.get("/n1").data()[0]);
+        assertTrue(fromA.get("/n2") != null && fromA.get("/between") == null);
+        assertEquals(digestB, fromB.digest());
+        assertEquals(zxidB, fromB.lastZxid());
+        assertArrayEquals("x".getBytes(), fromB.get("/n1").data());
+        assertEquals(DataTree.OPEN_ACL, fromB.get("/n5").acl());
+        assertTrue(fromB.get("/between") != null && fromB.get("/after") == null && fromB.get("/n2") == null);
+    }
+
+    @Test
+    void viewsWrittenOnTheirOwnThreadsWhileApplyGoesOnMatchTheirOpeningStates() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 2000; i++) {
+            create("/k" + i, 0, 1);
+        }
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<Long> digests = new java.util.ArrayList<>();
+            List<java.util.concurrent.Future<byte[]>> images = new java.util.ArrayList<>();
+            List<TreeSnapshotView> views = new java.util.ArrayList<>();
+            for (int v = 0; v < 3; v++) {
+                digests.add(tree.digest());
+                TreeSnapshotView view = tree.image();
+                views.add(view);
+                images.add(writers.submit(() -> written(view)));
+                for (int i = 0; i < 1500; i++) {
+                    String path = "/k" + random.nextInt(2000);
+                    if (tree.get(path) == null) {
+                        create(path, 0, 1);
+                    } else if (random.nextBoolean()) {
+                        apply(new Txn.Delete(path));
+                    } else {
+                        apply(new Txn.SetData(path, new byte[] {(byte) i}, tree.get(path).version() + 1));
+                    }
+                }
+            }
+            for (int v = 0; v < 3; v++) {
+                byte[] bytes = images.get(v).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                views.get(v).release();
+                assertEquals(digests.get(v), readBack(bytes).digest(), "view " + v);
+            }
+            assertEquals(0, tree.openViews());
+        } finally {
+            writers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBodyStreamedIntoATreeReplacesItsWholeContent() throws Exception {
+        apply(new Txn.CreateSession(0x77, 30000, new byte[] {1, 2}));
+        create("/a", 0, 1);
+        create("/a/e", 0x77, 1);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        tree.writeSnapshot(new DataOutputStream(bytes));
+        DataTree other = new DataTree();
+        other.apply(1, new TxnEntry(0, 0, 0, new Txn.Create("/gone", null, DataTree.OPEN_ACL, 0, 1)));
+        TreeSnapshotView open = other.image();
+        other.replaceFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(tree.digest(), other.digest());
+        assertEquals(tree.lastZxid(), other.lastZxid());
+        assertNull(other.get("/gone"));
+        assertEquals(Set.of("/a/e"), other.ephemeralsOf(0x77));
+        assertEquals(Set.of("e"), Set.copyOf(other.get("/a").childNames()));
+        // a view opened before the replacement still sees the old tree
+        assertTrue(readBack(written(open)).get("/gone") != null);
+        open.release();
+    }
 }

@@ -64,12 +64,12 @@ final class ServerSimulation {
     /** Probability per fault step (every 50 ms of the faulty phase) of each fault. */
     record FaultMix(double crash, double cut, double blackhole, double slowHost, double slowDisk, double stallDisk,
                     double failSync, double diskFull, double pause, double clientMove, double clientClose,
-                    double crashInSync, double clientStall) {
+                    double crashInSync, double clientStall, double cutInStream) {
         static FaultMix swarm(java.util.SplittableRandom r) {
             // each fault is off in about a third of the seeds, so rare combinations get room
             return new FaultMix(pick(r, 0.02), pick(r, 0.02), pick(r, 0.015), pick(r, 0.01), pick(r, 0.01),
                     pick(r, 0.012), pick(r, 0.004), pick(r, 0.003), pick(r, 0.01), pick(r, 0.03), pick(r, 0.004),
-                    pick(r, 0.004), pick(r, 0.01));
+                    pick(r, 0.004), pick(r, 0.01), pick(r, 0.3));
         }
 
         private static double pick(java.util.SplittableRandom r, double max) {
@@ -479,6 +479,7 @@ final class ServerSimulation {
             if (!faulty && t > 1_000 * MS) {
                 faulty = true;
                 hosts.values().forEach(h -> h.disk.faults.crashInSync = scenario.faults().crashInSync());
+                network.cutInStream = scenario.faults().cutInStream();
             }
             loop.runUntil(t, afterEach);
             checkServing();
@@ -497,6 +498,13 @@ final class ServerSimulation {
             loop.runUntil(loop.now() + tickNanos, afterEach);
             checkServing();
         }
+        // Every learner is in sync: no view of a leader's tree may still be held for a sync stream
+        // (an unreleased view remembers every change forever).
+        servers.forEach((id, s) -> {
+            if (s.syncViewsOpen() != 0) {
+                violation("s" + id + " holds " + s.syncViewsOpen() + " views of its tree for syncs that ended");
+            }
+        });
         // Operations still unanswered when the run ends have an unknown outcome, like lost ones.
         clients.forEach(SimClient::abandonPending);
         CheckResult linear = history.check();
@@ -506,22 +514,30 @@ final class ServerSimulation {
         return new Result(loop.steps(), history.size(), crashes, restarts, linear.verdict(), new Coverage(
                 clients.stream().mapToLong(c -> c.watches().persistentEventsChecked).sum(),
                 clients.stream().mapToLong(c -> c.watches().childEventsFired).sum(),
-                nodeChecks.sequentialCreatesChecked, network.unreadCloses));
+                nodeChecks.sequentialCreatesChecked, network.unreadCloses, network.syncStreams,
+                network.snapshotStreams, network.syncStreamsBroken));
     }
 
     record Result(long steps, int operations, int crashes, int restarts, CheckResult.Verdict linearizable,
                   Coverage coverage) {}
 
-    /** How much the watch, sequence and slow-client checks had to work on in a run. */
-    record Coverage(long persistentEvents, long childEvents, long sequentialCreates, long unreadCloses) {
+    /**
+     * How much the watch, sequence, slow-client and sync checks had to work on in a run: syncs streamed
+     * between servers, {@code snapshotStreams} of them with a snapshot, {@code streamsCut} of all cut
+     * mid-stream.
+     */
+    record Coverage(long persistentEvents, long childEvents, long sequentialCreates, long unreadCloses,
+                    long syncStreams, long snapshotStreams, long streamsCut) {
         Coverage plus(Coverage o) {
             return new Coverage(persistentEvents + o.persistentEvents, childEvents + o.childEvents,
-                    sequentialCreates + o.sequentialCreates, unreadCloses + o.unreadCloses);
+                    sequentialCreates + o.sequentialCreates, unreadCloses + o.unreadCloses,
+                    syncStreams + o.syncStreams, snapshotStreams + o.snapshotStreams, streamsCut + o.streamsCut);
         }
     }
 
     private void heal() {
         record("heal everything");
+        network.cutInStream = 0;
         network.healAll();
         for (SimHost h : hosts.values()) {
             h.disk.faults.crashInSync = 0;

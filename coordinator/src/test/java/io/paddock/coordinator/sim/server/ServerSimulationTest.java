@@ -27,7 +27,7 @@ class ServerSimulationTest {
         long last = only != null ? only : FIRST_SEED + seeds - 1;
         long steps = 0;
         long ops = 0;
-        ServerSimulation.Coverage coverage = new ServerSimulation.Coverage(0, 0, 0, 0);
+        ServerSimulation.Coverage coverage = new ServerSimulation.Coverage(0, 0, 0, 0, 0, 0, 0);
         long start = System.nanoTime();
         for (long seed = first; seed <= last; seed++) {
             ServerSimulation.Result r = run(seed, Defect.NONE, ZabConfig.Defect.NONE);
@@ -42,7 +42,8 @@ class ServerSimulationTest {
         if (only == null) {
             // every check had material to work on (a check that never runs cannot fail)
             assertTrue(coverage.persistentEvents() > 0 && coverage.childEvents() > 0
-                    && coverage.sequentialCreates() > 0 && coverage.unreadCloses() > 0, coverage.toString());
+                    && coverage.sequentialCreates() > 0 && coverage.unreadCloses() > 0
+                    && coverage.snapshotStreams() > 0 && coverage.streamsCut() > 0, coverage.toString());
         }
     }
 

@@ -4,11 +4,19 @@ import io.paddock.coordinator.net.ClientPort;
 import io.paddock.coordinator.net.ClientRequestSink;
 import io.paddock.coordinator.net.FourLetterWordHandler;
 import io.paddock.coordinator.net.Network;
+import io.paddock.coordinator.net.OutgoingSnapshot;
 import io.paddock.coordinator.net.PeerLinks;
+import io.paddock.coordinator.net.SnapshotSpool;
+import io.paddock.coordinator.net.SyncFrames;
+import io.paddock.coordinator.net.SyncReceiver;
 import io.paddock.coordinator.zab.Message;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +25,13 @@ import java.util.Map;
  * or be black-holed: messages silently vanish for a while and the connection then breaks, as a TCP
  * connection whose packets are dropped eventually does. Messages in flight on a broken connection
  * are lost; the link redials by itself once both ends are up and the fault is over.
+ *
+ * <p>A sync travels as the real transport sends it: the leader's snapshot is written when the sync
+ * is sent (point in time, then released), cut into the transport's own frames ({@link SyncFrames},
+ * small chunks here), and each frame arrives on its own, taking time, so a break mid-stream loses the
+ * rest; the learner's end reassembles them with the real {@link SyncReceiver} into its server's own
+ * spool on its simulated disk, and a broken stream is aborted there. Pings overtake a stream in
+ * progress, as the real links let them.
  */
 final class SimNetwork {
     /** Connections a server closed because their client stopped reading (coverage). */
@@ -26,6 +41,10 @@ final class SimNetwork {
     static final long LATENCY_NANOS = 100_000;
     static final long JITTER_NANOS = 200_000;
     private static final long REDIAL_NANOS = 20_000_000;
+    /** Snapshot bytes per sync frame: small, so a simulated tree takes many frames. */
+    static final int SYNC_CHUNK_BYTES = 1024;
+    /** Time one sync frame takes on the wire, before jitter and slow hosts. */
+    static final long SYNC_FRAME_NANOS = 200_000;
 
     /** The link between two servers (a < b). */
     private final class Link {
@@ -41,6 +60,12 @@ final class SimNetwork {
         boolean redialScheduled;
         /** Per end (a, b): a break not yet reported to that end. */
         final boolean[] breakUnreported = new boolean[2];
+        /** Per direction (0: a to b): when the last frame of the last sync stream arrives. */
+        final long[] streamEnd = new long[2];
+        /** Per direction: what a ping sent during a stream must not overtake (sent before the stream). */
+        final long[] pingFloor = new long[2];
+        /** Per direction: the receiving end's reassembly of the current connection's sync stream. */
+        final SyncReceiver[] receivers = new SyncReceiver[2];
 
         Link(long a, long b) {
             this.a = a;
@@ -51,6 +76,12 @@ final class SimNetwork {
     private final SimLoop loop;
     private final Map<Long, SimHost> hosts;
     private final Map<Long, PeerLinks.Listener> peerListeners = new HashMap<>();
+    private final Map<Long, SnapshotSpool> peerSpools = new HashMap<>();
+    long syncStreams;
+    long snapshotStreams;
+    long syncStreamsBroken;
+    /** Probability that a sync stream's connection breaks at one of its frames (aimed faults). */
+    double cutInStream;
     private final Map<Long, ClientRequestSink> clientSinks = new HashMap<>();
     private final Map<Long, Integer> openConnections = new HashMap<>();
     private final Map<String, Link> links = new HashMap<>();
@@ -144,6 +175,7 @@ final class SimNetwork {
     /** The host's process stopped: every link to it breaks, its listeners are gone. */
     void hostDown(long id) {
         peerListeners.remove(id);
+        peerSpools.remove(id);
         clientSinks.remove(id);
         for (Link l : links.values()) {
             if (l.a == id || l.b == id) {
@@ -160,6 +192,15 @@ final class SimNetwork {
         l.generation++;
         l.breakUnreported[0] = true;
         l.breakUnreported[1] = true;
+        for (int dir = 0; dir < 2; dir++) {
+            SyncReceiver r = l.receivers[dir];
+            l.receivers[dir] = null;
+            // a live process's transport deletes a half-received snapshot; a dead one's is found at start-up
+            if (r != null && r.inProgress() && peerListeners.containsKey(dir == 0 ? l.b : l.a)) {
+                syncStreamsBroken++;
+                r.abort();
+            }
+        }
         for (int end = 0; end < 2; end++) {
             int e = end;
             loop.after(latency(e == 0 ? l.b : l.a, e == 0 ? l.a : l.b), () -> reportBreak(l, e));
@@ -211,6 +252,9 @@ final class SimNetwork {
 
     private boolean sendPeer(long from, long to, Message m) {
         Link l = link(from, to);
+        if (m instanceof Message.Sync sync) {
+            return sendSync(from, to, l, sync);
+        }
         if (!l.connected) {
             return false;
         }
@@ -219,8 +263,16 @@ final class SimNetwork {
             return true;
         }
         int dir = from < to ? 0 : 1;
-        long at = Math.max(loop.effectiveNow() + latency(from, to), l.lastDelivery[dir] + 1);
-        l.lastDelivery[dir] = at;
+        long at;
+        if (m instanceof Message.Ping && loop.effectiveNow() < l.streamEnd[dir]) {
+            // between the chunks of a stream, behind what was sent before the stream only
+            at = Math.max(loop.effectiveNow() + latency(from, to), l.pingFloor[dir] + 1);
+            l.pingFloor[dir] = at;
+            l.lastDelivery[dir] = Math.max(l.lastDelivery[dir], at);
+        } else {
+            at = Math.max(loop.effectiveNow() + latency(from, to), l.lastDelivery[dir] + 1);
+            l.lastDelivery[dir] = at;
+        }
         long gen = l.generation;
         loop.at(at, () -> {
             PeerLinks.Listener listener = peerListeners.get(to);
@@ -236,6 +288,86 @@ final class SimNetwork {
             }
         });
         return true;
+    }
+
+    /**
+     * A sync: the snapshot is written now (the leader's view at this moment; the view is released
+     * right after, as the real transport does when its stream ends), then each frame is delivered as
+     * an event of its own.
+     */
+    private boolean sendSync(long from, long to, Link l, Message.Sync sync) {
+        List<byte[]> frames = new ArrayList<>();
+        try {
+            if (l.connected) {
+                SyncFrames.write(sync, SYNC_CHUNK_BYTES, frames::add);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (sync.snapshot() instanceof OutgoingSnapshot o) {
+                o.release();
+            }
+        }
+        if (!l.connected) {
+            return false;
+        }
+        messagesSent++;
+        syncStreams++;
+        if (sync.snapshot() != null) {
+            snapshotStreams++;
+        }
+        if (l.blackholeUntil >= 0) {
+            return true;
+        }
+        int dir = from < to ? 0 : 1;
+        long gen = l.generation;
+        l.pingFloor[dir] = l.lastDelivery[dir];
+        long at = Math.max(loop.effectiveNow() + latency(from, to), l.lastDelivery[dir] + 1);
+        int cutAt = cutInStream > 0 && loop.random.nextDouble() < cutInStream ? loop.random.nextInt(frames.size()) : -1;
+        for (int i = 0; i < frames.size(); i++) {
+            byte[] frame = frames.get(i);
+            if (i == cutAt) {
+                // the connection breaks just before this frame arrives
+                loop.at(at, () -> {
+                    if (l.generation == gen) {
+                        breakLink(l);
+                        redial(l);
+                    }
+                });
+            }
+            loop.at(at, () -> deliverSyncFrame(l, dir, from, to, gen, frame));
+            l.lastDelivery[dir] = at;
+            at += SYNC_FRAME_NANOS + loop.random.nextLong(SYNC_FRAME_NANOS) + (slowHosts.getOrDefault(from, 0L)
+                    + slowHosts.getOrDefault(to, 0L)) / 8;
+        }
+        l.streamEnd[dir] = l.lastDelivery[dir];
+        return true;
+    }
+
+    private void deliverSyncFrame(Link l, int dir, long from, long to, long gen, byte[] frame) {
+        PeerLinks.Listener listener = peerListeners.get(to);
+        if (listener == null || l.generation != gen || !l.connected) {
+            return;
+        }
+        SyncReceiver receiver = l.receivers[dir];
+        if (receiver == null) {
+            receiver = new SyncReceiver(peerSpools.get(to), from);
+            l.receivers[dir] = receiver;
+        }
+        Message.Sync sync;
+        try {
+            sync = receiver.accept(frame);
+        } catch (IOException e) {
+            // the spool could not take it (a full disk): the real link closes on such an error
+            breakLink(l);
+            redial(l);
+            return;
+        }
+        if (sync != null) {
+            SimHost h = hosts.get(to);
+            lastHeard.put(from + "-" + to, Math.max(loop.now(), h.pausedUntil()));
+            listener.received(from, sync);
+        }
     }
 
     // ------------------------------------------------------------------ client connections
@@ -296,13 +428,20 @@ final class SimNetwork {
             @Override
             public PeerLinks openPeerLinks(PeerSpec spec, PeerLinks.Listener listener) {
                 peerListeners.put(id, listener);
+                peerSpools.put(id, spec.spool());
                 for (long other : spec.others().keySet()) {
                     redial(link(id, other));
                 }
                 return new PeerLinks() {
                     @Override
                     public boolean send(long to, Message message) {
-                        return peerListeners.get(id) == listener && sendPeer(id, to, message);
+                        if (peerListeners.get(id) == listener) {
+                            return sendPeer(id, to, message);
+                        }
+                        if (message instanceof Message.Sync sync && sync.snapshot() instanceof OutgoingSnapshot o) {
+                            o.release();
+                        }
+                        return false;
                     }
 
                     @Override
