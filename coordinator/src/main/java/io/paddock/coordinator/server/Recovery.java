@@ -41,6 +41,11 @@ final class Recovery {
      */
     static State recover(SnapshotStore snapshots, TxnLog log, ZabStateFile state, boolean canResync)
             throws IOException {
+        if (state.resyncing() && canResync) {
+            // an earlier start dropped this state (or crashed while dropping it): it still counts for
+            // nothing until a leader has synchronized the member
+            return drop(log, state, "the member is waiting to be resynchronized");
+        }
         DataTree tree = loadSnapshot(snapshots);
         if (tree.lastZxid() < state.logCompleteAfter()) {
             // a snapshot sync left the log complete only after its snapshot, and that snapshot is gone
@@ -71,10 +76,16 @@ final class Recovery {
         if (!canResync) {
             throw new IOException(hole + "; refusing to start with missing committed txns");
         }
+        return drop(log, state, hole);
+    }
+
+    private static State drop(TxnLog log, ZabStateFile state, String why) throws IOException {
         LOG.warn("{}; dropping the local log and snapshot state: the leader will synchronize this server from"
-                + " scratch, and until then it does not count toward a quorum", hole);
-        log.truncateAfter(0);
+                + " scratch, and until then it does not count toward a quorum", why);
+        // the durable marker first: a crash while the log is being dropped must not leave a shorter
+        // log that looks complete (the member would then vote with a history missing committed txns)
         state.markResyncing();
+        log.truncateAfter(0);
         return new State(new DataTree(), List.of());
     }
 

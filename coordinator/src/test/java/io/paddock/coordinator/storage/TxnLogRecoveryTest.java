@@ -189,6 +189,22 @@ class TxnLogRecoveryTest {
         assertTrue(e.getMessage().contains("followed by later segments"), e.getMessage());
     }
 
+    /**
+     * Zeros after the records of a segment that is not the last read as its preallocated end: the
+     * storage layer cannot tell a zeroed tail from one, so it yields the entries around the hole and
+     * the server's recovery refuses the hole (RecoveryTest), since entries must follow each other.
+     */
+    @Test
+    void zeroedTailOfANonLastSegmentLeavesAHoleTheServerSees() throws IOException {
+        Path first = writeTen(0, true);
+        LogBytes.zero(first, offsetOf(3), offsetOf(5));
+        List<Long> zxids = new ArrayList<>();
+        try (TxnLog log = TxnLog.open(Disk.local(), dir, options(0))) {
+            readAll(log, 0).forEach(e -> zxids.add(e.zxid()));
+        }
+        assertEquals(List.of(1L, 2L, 3L, 6L, 7L, 8L, 9L, 10L), zxids);
+    }
+
     @Test
     void cutNonLastSegmentIsCorruption() throws IOException {
         Path first = writeTen(0, true);
